@@ -1,0 +1,117 @@
+"""Retrieval benchmark: quality on the labelled queries, latency on the samples and at 20,000 chunks.
+
+Run: ``make bench-retrieval`` (or ``python -m bench.retrieval``). Prints figures; asserts nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from rag.config import PROJECT_ROOT, load_settings
+from rag.index import Index
+from rag.keyword import tokenize
+from rag.retrieve import Mode, Retriever
+from rag.store import add_batched
+
+QUERIES = PROJECT_ROOT / "bench" / "queries.yaml"
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def quality(retriever: Retriever, labelled: list[dict], k: int = 5) -> dict[str, tuple[float, float]]:
+    """recall@k and MRR per mode."""
+    figures = {}
+    for mode in Mode:
+        hits_at_k, reciprocal = 0, 0.0
+        for item in labelled:
+            hits = retriever.search(item["query"], k=k, mode=mode)
+            for rank, hit in enumerate(hits, 1):
+                if hit.report.startswith(str(item["report"])) and item["section"] in hit.section:
+                    hits_at_k += 1
+                    reciprocal += 1 / rank
+                    break
+        figures[mode.value] = (hits_at_k / len(labelled), reciprocal / len(labelled))
+    return figures
+
+
+def latency(retriever: Retriever, queries: list[str], role: str | None = None, rounds: int = 3) -> tuple[float, float]:
+    """p50 and p95 of hybrid search in milliseconds (query embedding included)."""
+    retriever.search(queries[0], role=role)
+    times = []
+    for _ in range(rounds):
+        for query in queries:
+            started = time.perf_counter()
+            retriever.search(query, k=5, role=role)
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), percentile(times, 0.95)
+
+
+def synthetic(index: Index, source: Retriever, size: int) -> None:
+    """Fill ``index`` with ``size`` chunks: random unit vectors, text made of corpus words."""
+    rng = np.random.default_rng(7)
+    words = [word for text, _ in source._rows.values() for word in tokenize(text)]
+    roles = ["achievement"] * 6 + ["problems", "next_steps", "opening", "closing"]
+    texts, metadatas = [], []
+    for position in range(size):
+        tokens = random.Random(position).sample(words, 40)
+        texts.append("".join(tokens))
+        metadatas.append({
+            "report": f"synthetic-{position // 25:04d}.txt", "report_hash": "x", "section": f"第{position % 25}节",
+            "role": roles[position % len(roles)], "level": 2, "position": position % 25, "tokens": " ".join(tokens),
+        })
+    vectors = rng.standard_normal((size, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    add_batched(index.collection, index.client, ids=[f"s{i}" for i in range(size)],
+                embeddings=vectors.tolist(), documents=texts, metadatas=metadatas)
+    index.version += 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--synthetic", type=int, default=20000, help="chunks in the synthetic corpus (0 skips)")
+    args = parser.parse_args()
+    labelled = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+    queries = [item["query"] for item in labelled]
+    with tempfile.TemporaryDirectory() as scratch:
+        settings = load_settings().with_paths(data_dir=Path(scratch) / "data")
+        index = Index(settings)
+        cold = index.sync()
+        warm = index.sync()
+        print(f"cold index: {cold.embedded_chunks} chunks in {cold.seconds:.2f} s "
+              f"({cold.embedded_chunks / cold.seconds:.1f} chunks/s, embedder-bound)")
+        print(f"re-index unchanged: {warm.seconds * 1000:.0f} ms")
+        retriever = Retriever(index)
+        print(f"\nquality on {len(labelled)} labelled queries (k=5)")
+        print(f"{'mode':<8} {'recall@5':>9} {'MRR':>6}")
+        for mode, (recall, mrr) in quality(retriever, labelled).items():
+            print(f"{mode:<8} {recall:>9.3f} {mrr:>6.3f}")
+        p50, p95 = latency(retriever, queries)
+        print(f"\nsample corpus ({index.count()} chunks): hybrid p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+        if args.synthetic:
+            big_settings = settings.with_paths(data_dir=Path(scratch) / "big")
+            big = Index(big_settings, embedder=index.embedder)
+            started = time.perf_counter()
+            synthetic(big, retriever, args.synthetic)
+            print(f"synthetic corpus: {big.count()} chunks added in {time.perf_counter() - started:.1f} s")
+            big_retriever = Retriever(big)
+            started = time.perf_counter()
+            big_retriever.refresh()
+            print(f"  keyword index build: {time.perf_counter() - started:.2f} s")
+            p50, p95 = latency(big_retriever, queries)
+            print(f"  hybrid p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+            p50, p95 = latency(big_retriever, queries, role="problems")
+            print(f"  hybrid with role filter p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

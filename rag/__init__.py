@@ -1,0 +1,1 @@
+"""Retrieval-augmented drafting: corpus → index → hybrid retrieval → prompts → LLM or offline engine."""

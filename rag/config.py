@@ -1,0 +1,78 @@
+"""Settings read once from the environment (or Streamlit secrets): paths, Chroma, embedder, LLM."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class LLMConfig:
+    """An OpenAI-compatible chat endpoint. ``api_key`` is never shown or logged."""
+
+    base_url: str = ""
+    api_key: str = field(default="", repr=False)
+    model: str = ""
+    timeout: float = 60.0
+    max_retries: int = 3
+
+    @property
+    def configured(self) -> bool:
+        """True when a model and an endpoint (or key for the default endpoint) are set."""
+        return bool(self.model and (self.base_url or self.api_key))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, with offline defaults."""
+
+    data_dir: Path = PROJECT_ROOT / "data"
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    chroma_host: str = ""
+    chroma_port: int = 8000
+    embed_base_url: str = ""
+    embed_api_key: str = field(default="", repr=False)
+    embed_model: str = ""
+    llm: LLMConfig = LLMConfig()
+
+    @property
+    def chroma_dir(self) -> Path:
+        """Where embedded Chroma keeps its files."""
+        return self.data_dir / "chroma"
+
+    def with_paths(self, data_dir: Path | None = None, corpus_dir: Path | None = None) -> "Settings":
+        """A copy with other directories."""
+        return replace(self, data_dir=data_dir or self.data_dir, corpus_dir=corpus_dir or self.corpus_dir)
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read settings from ``env`` (default: the process environment)."""
+    env = os.environ if env is None else env
+
+    def get(*names: str, default: str = "") -> str:
+        for name in names:
+            value = str(env.get(name, "") or "").strip()
+            if value:
+                return value
+        return default
+
+    llm = LLMConfig(
+        base_url=get("LLM_BASE_URL", "OPENAI_BASE_URL"),
+        api_key=get("LLM_API_KEY", "OPENAI_API_KEY"),
+        model=get("LLM_MODEL", "OPENAI_MODEL"),
+        timeout=float(get("LLM_TIMEOUT", default="60")),
+        max_retries=int(get("LLM_MAX_RETRIES", default="3")),
+    )
+    return Settings(
+        data_dir=Path(get("REPORT_DATA_DIR", default=str(PROJECT_ROOT / "data"))),
+        corpus_dir=Path(get("REPORT_CORPUS_DIR", default=str(PROJECT_ROOT / "corpus"))),
+        chroma_host=get("CHROMA_HOST"),
+        chroma_port=int(get("CHROMA_PORT", default="8000")),
+        embed_base_url=get("EMBED_BASE_URL"),
+        embed_api_key=get("EMBED_API_KEY", "LLM_API_KEY", "OPENAI_API_KEY"),
+        embed_model=get("EMBED_MODEL"),
+        llm=llm,
+    )

@@ -1,0 +1,66 @@
+"""The corpus folder: sample and user reports as files; the index follows it."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from report import Report, ReportLoadError, read_text
+from report.load import SUFFIXES, parse_file_text
+
+
+@dataclass(frozen=True)
+class CorpusFile:
+    """One report file of the corpus, read and parsed."""
+
+    name: str
+    digest: str
+    report: Report
+    chars: int
+
+
+def corpus_paths(folder: Path) -> list[Path]:
+    """Report files in ``folder``, sorted by name."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+
+
+def read_corpus_file(path: Path) -> CorpusFile:
+    """Read, hash and parse one corpus file (raises ReportLoadError with the file's name)."""
+    data = path.read_bytes()
+    text = read_text(data, path.name)
+    return CorpusFile(path.name, hashlib.sha256(data).hexdigest(), parse_file_text(text, path.name), len(text))
+
+
+def validate_upload(name: str, data: bytes) -> Report:
+    """Check that an uploaded file is a readable report with at least one numbered section."""
+    report = parse_file_text(read_text(data, name), name)
+    if not report.sections:
+        raise ReportLoadError(f"{name}：未识别到“一、二、三”等编号的章节，看起来不是一篇工作报告")
+    return report
+
+
+def safe_name(name: str) -> str:
+    """A file name safe to store in the corpus folder (no path parts)."""
+    stem, suffix = Path(Path(name).name).stem, Path(name).suffix.lower()
+    stem = re.sub(r"[^\w\u4e00-\u9fff.-]+", "_", stem).strip("._") or "report"
+    return f"{stem}{suffix}"
+
+
+def add_file(folder: Path, name: str, data: bytes) -> Path:
+    """Validate and store an uploaded report in the corpus; return its path."""
+    validate_upload(name, data)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / safe_name(name)
+    path.write_bytes(data)
+    return path
+
+
+def remove_file(folder: Path, name: str) -> None:
+    """Delete a report from the corpus folder."""
+    path = folder / safe_name(name)
+    if path.parent != folder or not path.exists():
+        raise FileNotFoundError(f"{name}：语料库中没有这个文件")
+    path.unlink()

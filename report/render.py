@@ -1,0 +1,65 @@
+"""Render the report model back to plain text and Markdown."""
+from __future__ import annotations
+
+from report.model import Report, Section
+
+
+def section_line(section: Section) -> str:
+    """The section's own line: marker, heading, body and inline items."""
+    marker = section.marker.text if section.marker else ""
+    inline = "".join(section_line(child) for child in section.children if child.inline)
+    return f"{marker}{section.heading}{section.body}{inline}"
+
+
+def section_lines(section: Section) -> list[str]:
+    """All lines of a section in document order."""
+    lines = [section_line(section), *section.paragraphs]
+    for child in section.children:
+        if not child.inline:
+            lines.extend(section_lines(child))
+    return lines
+
+
+def section_text(section: Section) -> str:
+    """A section as text, one paragraph a line."""
+    return "\n".join(section_lines(section))
+
+
+def to_text(report: Report) -> str:
+    """The whole report as text, one paragraph a line."""
+    lines: list[str] = [report.title] if report.title else []
+    lines += report.opening
+    for section in report.sections:
+        lines += section_lines(section)
+    lines += report.closing
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_line(section: Section, depth: int) -> str:
+    """A heading line as ``##``/``###`` when it stands alone, else with a bold title sentence."""
+    marker = section.marker.text if section.marker else ""
+    title = marker + section.heading
+    rest = section_line(section)[len(title):]
+    if not rest and depth <= 2 and title:
+        return f"{'#' * (depth + 1)} {title}"
+    if not section.heading:
+        return section_line(section)
+    return f"**{title}**{rest}"
+
+
+def _markdown_section(section: Section, depth: int) -> list[str]:
+    lines = [_markdown_line(section, depth), *section.paragraphs]
+    for child in section.children:
+        if not child.inline:
+            lines += _markdown_section(child, depth + 1)
+    return lines
+
+
+def to_markdown(report: Report) -> str:
+    """The report as Markdown: title as ``#``, sections as ``##``/``###``, items with bold titles."""
+    lines: list[str] = [f"# {report.title}"] if report.title else []
+    lines += report.opening
+    for section in report.sections:
+        lines += _markdown_section(section, 1)
+    lines += report.closing
+    return "\n\n".join(lines) + "\n"

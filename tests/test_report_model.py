@@ -1,0 +1,149 @@
+"""The report model: parsing, rendering, roles and file loading."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+import pytest
+
+from report import ReportLoadError, Role, load_report, parse_markdown, parse_text, to_markdown, to_text
+from report.numbering import Style, cn_to_int, format_marker, int_to_cn, match_marker
+from tests.conftest import SAMPLES, sample
+
+
+def squeeze(text: str) -> list[str]:
+    """Lines without surrounding whitespace, blank lines dropped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name[:3])
+def test_sample_round_trips_through_text_and_markdown(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    report = load_report(path)
+    assert squeeze(to_text(report)) == squeeze(source)
+    assert squeeze(to_text(parse_markdown(to_markdown(report)))) == squeeze(source)
+
+
+EXPECTED_ROLES = {
+    "000": {Role.OPENING, Role.ACHIEVEMENT, Role.CLOSING},
+    "001": {Role.OPENING, Role.ACHIEVEMENT, Role.CLOSING},
+    "002": {Role.OPENING, Role.ACHIEVEMENT, Role.NEXT_STEPS, Role.CLOSING},
+    "003": {Role.OPENING, Role.ACHIEVEMENT, Role.PROBLEMS, Role.NEXT_STEPS, Role.CLOSING},
+    "004": {Role.OPENING, Role.ACHIEVEMENT, Role.PROBLEMS, Role.NEXT_STEPS},
+}
+
+
+@pytest.mark.parametrize("prefix", sorted(EXPECTED_ROLES))
+def test_roles_found_in_each_sample(prefix: str) -> None:
+    assert load_report(sample(prefix)).roles() == EXPECTED_ROLES[prefix]
+
+
+def test_achievement_section_counts_and_item_styles() -> None:
+    counts = {p: len(load_report(sample(p)).sections_with_role(Role.ACHIEVEMENT)) for p in EXPECTED_ROLES}
+    assert counts == {"000": 5, "001": 3, "002": 3, "003": 2, "004": 4}
+    first = load_report(sample("000")).sections[0]
+    assert [child.marker.style for child in first.children] == [Style.ARABIC, Style.ARABIC]
+    third = load_report(sample("003")).sections[0]
+    assert [child.marker.text for child in third.children] == ["（一）", "（二）", "（三）"]
+
+
+def test_heading_and_body_on_one_line_parse_into_heading_and_inline_items() -> None:
+    section = load_report(sample("004")).sections[0]
+    assert section.marker.text == "一、"
+    assert section.heading == "强化政治建设，铸牢“旗帜鲜明讲政治”的政治忠诚。"
+    assert [child.marker.text for child in section.children] == ["一是", "二是", "三是"]
+    assert all(child.inline for child in section.children)
+    assert section.children[0].heading == "强化理论武装。"
+
+
+def test_problems_and_next_steps_by_meaning_not_position() -> None:
+    report = load_report(sample("003"))
+    problems = report.sections_with_role(Role.PROBLEMS)[0]
+    assert problems.marker is None and problems.body.startswith("尽管取得了一定的成绩")
+    next_steps = report.sections_with_role(Role.NEXT_STEPS)[0]
+    assert next_steps.marker.text == "三、" and len(next_steps.children) == 5
+    labelled = load_report(sample("002")).sections_with_role(Role.NEXT_STEPS)[0]
+    assert labelled.heading == "下一步打算：" and len(labelled.children) == 3
+    assert load_report(sample("002")).closing[0].startswith("今后")
+
+
+def test_title_line_is_recognised_and_rendered() -> None:
+    report = parse_text("XX党支部2024年度工作总结\n2024年，支部坚持学习。\n一、加强学习\n1.组织学习。全年学习。\n")
+    assert report.title == "XX党支部2024年度工作总结"
+    assert report.opening == ["2024年，支部坚持学习。"]
+    assert to_markdown(report).startswith("# XX党支部2024年度工作总结")
+
+
+def test_empty_text_gives_empty_report() -> None:
+    report = parse_text("   \n\n")
+    assert report.sections == [] and report.opening == [] and report.title == ""
+
+
+@pytest.mark.parametrize("number", [1, 2, 9, 10, 11, 19, 20, 21, 99])
+def test_chinese_numerals_round_trip(number: int) -> None:
+    assert cn_to_int(int_to_cn(number)) == number
+
+
+@pytest.mark.parametrize("line, style, number", [
+    ("一、强化党建", Style.CN, 1), ("（十二）打造中心", Style.PAREN_CN, 12), ("3.提升能力", Style.ARABIC, 3),
+    ("（2）细化措施", Style.PAREN_ARABIC, 2), ("五是深入开展", Style.SHI, 5), ("12．规范", Style.ARABIC, 12),
+])
+def test_markers(line: str, style: Style, number: int) -> None:
+    marker = match_marker(line)
+    assert marker is not None and (marker.style, marker.number) == (style, number)
+    assert format_marker(style, number) in (marker.text, marker.text.replace("．", "."))
+
+
+@pytest.mark.parametrize("line", ["2021年是建党100周年", "1.5万元经费", "一是否可行", "十分重要"])
+def test_not_markers(line: str) -> None:
+    assert match_marker(line) is None
+
+
+@pytest.fixture()
+def sample_text() -> str:
+    return sample("002").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig"])
+def test_loads_chinese_encodings_and_crlf(tmp_path: Path, sample_text: str, encoding: str) -> None:
+    path = tmp_path / f"report-{encoding}.txt"
+    path.write_bytes(sample_text.replace("\n", "\r\n").encode(encoding, errors="replace"))
+    report = load_report(path)
+    assert len(report.sections) == 4 and report.opening[0].startswith("*是省委省政府")
+
+
+def test_loads_docx(tmp_path: Path, sample_text: str) -> None:
+    document = docx.Document()
+    for line in sample_text.splitlines():
+        document.add_paragraph(line)
+    path = tmp_path / "report.docx"
+    document.save(path)
+    assert squeeze(to_text(load_report(path))) == squeeze(sample_text)
+
+
+@pytest.mark.parametrize("name, data, words", [
+    ("empty.txt", b"", "为空"),
+    ("blank.txt", b"  \n\r\n ", "为空"),
+    ("image.txt", bytes(range(256)) * 8, "二进制"),
+    ("broken.docx", b"not a zip", "docx"),
+    ("table.xlsx", b"PK\x03\x04", "不支持"),
+])
+def test_bad_files_raise_clear_error_naming_the_file(tmp_path: Path, name: str, data: bytes, words: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(ReportLoadError) as error:
+        load_report(path)
+    assert name in str(error.value) and words in str(error.value)
+
+
+def test_docx_bytes_of_another_kind_are_refused(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    import zipfile
+
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hello.txt", "not a document")
+    path = tmp_path / "zip.docx"
+    path.write_bytes(buffer.getvalue())
+    with pytest.raises(ReportLoadError, match="zip.docx"):
+        load_report(path)

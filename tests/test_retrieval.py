@@ -1,0 +1,115 @@
+"""Chunking, incremental indexing, hybrid retrieval and the ``python -m rag`` CLI."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from rag.chunks import chunk_report
+from rag.config import PROJECT_ROOT, Settings, load_settings
+from rag.index import Index
+from rag.retrieve import Mode, Retriever
+from report import Role, load_report
+from tests.conftest import SAMPLES, sample
+
+
+def test_chunks_follow_the_report_structure() -> None:
+    chunks = chunk_report(load_report(sample("000")), "000.txt")
+    assert chunks[0].role == Role.OPENING and chunks[-1].role == Role.CLOSING
+    item = next(c for c in chunks if c.section.endswith("1.加强政治理论学习"))
+    assert item.section.startswith("一、强化党建引领，注重自身建设 > ") and item.level == 2
+    assert item.text.startswith("1.加强政治理论学习。") and item.text.endswith("坚持党史学习教育常态化长效化。")
+    lengths = {len(c.text) for c in chunks}
+    assert len(lengths) > 10, "chunks are the model's units, not fixed-size windows"
+
+
+def test_every_sample_chunk_has_metadata_roles() -> None:
+    roles = Counter(c.role for path in SAMPLES for c in chunk_report(load_report(path), path.name))
+    assert roles[Role.PROBLEMS] >= 3 and roles[Role.NEXT_STEPS] >= 8 and roles[Role.ACHIEVEMENT] > 50
+
+
+def test_hybrid_search_finds_the_labelled_section(retriever: Retriever) -> None:
+    hits = retriever.search("选派突击队支援防汛救灾", k=5)
+    assert hits[0].report.startswith("004") and "三是扛稳政治责任" in hits[0].section
+    assert {"report", "section", "role", "text", "score"} <= set(hits[0].to_dict())
+
+
+def test_role_filter_returns_only_that_role(retriever: Retriever) -> None:
+    hits = retriever.search("工作中存在的不足和差距", k=5, role="problems")
+    assert hits and all(hit.role == "problems" for hit in hits)
+    assert any(hit.report.startswith("003") for hit in hits)
+
+
+def test_diversity_limits_one_report_while_others_remain(retriever: Retriever) -> None:
+    hits = retriever.search("强化支部建设 注重强基固本 落实党内组织生活 夯实党建基础工作", k=5)
+    assert max(Counter(hit.report for hit in hits).values()) <= 2
+    undiversified = retriever.search("强化支部建设 注重强基固本 落实党内组织生活 夯实党建基础工作", k=5, per_report=5)
+    assert Counter(hit.report for hit in undiversified).most_common(1)[0][1] >= 3
+
+
+@pytest.mark.parametrize("mode", list(Mode))
+def test_every_mode_answers(retriever: Retriever, mode: Mode) -> None:
+    hits = retriever.search("三会一课", k=3, mode=mode)
+    assert len(hits) == 3
+
+
+def test_blank_query_returns_nothing(retriever: Retriever) -> None:
+    assert retriever.search("   ") == []
+
+
+def small_corpus(root: Path) -> Settings:
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for prefix in ("002", "004"):
+        shutil.copy(sample(prefix), corpus)
+    return load_settings({}).with_paths(data_dir=root / "data", corpus_dir=corpus)
+
+
+def test_indexing_is_incremental(tmp_path: Path) -> None:
+    settings = small_corpus(tmp_path)
+    index = Index(settings)
+    first = index.sync()
+    assert len(first.added) == 2 and first.embedded_chunks == index.count()
+
+    again = index.sync()
+    assert again.embedded_chunks == 0 and len(again.unchanged) == 2 and not again.changed
+
+    changed = sample("004").name
+    path = settings.corpus_dir / changed
+    path.write_text(path.read_text(encoding="utf-8") + "\n全体党员表示，将继续努力。\n", encoding="utf-8")
+    (settings.corpus_dir / sample("002").name).unlink()
+    result = Index(settings).sync()
+    assert result.updated == [changed] and result.removed == [sample("002").name]
+    assert set(Index(settings).indexed_reports()) == {changed}
+
+
+def test_unreadable_corpus_file_is_reported_not_fatal(tmp_path: Path) -> None:
+    settings = small_corpus(tmp_path)
+    (settings.corpus_dir / "broken.txt").write_bytes(b"\x00\x01\x02")
+    result = Index(settings).sync()
+    assert any("broken.txt" in error for error in result.errors) and len(result.added) == 2
+
+
+def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "rag", *args], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_cli_index_and_search_json(indexed_settings: Settings) -> None:
+    env = {**os.environ, "REPORT_DATA_DIR": str(indexed_settings.data_dir),
+           "REPORT_CORPUS_DIR": str(indexed_settings.corpus_dir)}
+    indexed = run_cli("index", env=env)
+    assert indexed.returncode == 0 and "未变 5" in indexed.stdout
+    found = run_cli("search", "存在的问题和不足", "-k", "3", "--role", "problems", "--json", env=env)
+    assert found.returncode == 0, found.stderr
+    hits = json.loads(found.stdout)
+    assert len(hits) == 3 and all(hit["role"] == "problems" for hit in hits)
+    assert all({"report", "section", "role", "text", "score"} <= set(hit) for hit in hits)
+    blank = run_cli("search", " ", env=env)
+    assert blank.returncode == 2 and "查询内容为空" in blank.stderr
