@@ -63,3 +63,21 @@ def to_markdown(report: Report) -> str:
         lines += _markdown_section(section, 1)
     lines += report.closing
     return "\n\n".join(lines) + "\n"
+
+
+def located_lines(report: Report) -> list[tuple[str, str]]:
+    """Every line with where it stands: (section heading path, line text)."""
+    located = [("标题", report.title)] if report.title else []
+    located += [("开篇", line) for line in report.opening]
+
+    def visit(section: Section, path: str) -> None:
+        here = f"{path} > {section.title}" if path else section.title
+        located.extend((here, line) for line in [section_line(section), *section.paragraphs])
+        for child in section.children:
+            if not child.inline:
+                visit(child, here)
+
+    for section in report.sections:
+        visit(section, "")
+    located += [("结尾", line) for line in report.closing]
+    return located

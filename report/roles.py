@@ -9,7 +9,7 @@ PROBLEM_WORDS = re.compile(
     r"(存在|主要|突出)的?问题|问题(和|与|及|、)(不足|差距|短板)|不足之处|差距(和|与|及)不足|"
     r"短板|薄弱|不足|差距|还不够|有待(加强|提高|提升)"
 )
-NEXT_WORDS = re.compile(r"下一步|明年|来年|今后|打算|计划|思路|展望|努力方向|新的一年|新一年")
+NEXT_WORDS = re.compile(r"下一步|明年|来年|今后|打算|工作计划|工作思路|思路举措|展望|努力方向|新的一年|新一年")
 _YEAR = re.compile(r"(20\d\d)\s*年")
 
 # An unnumbered paragraph that opens a problems block: a concession, then a shortcoming.

@@ -1,0 +1,328 @@
+"""Deterministic checks, registered by name. Each returns an :class:`Outcome` with locations."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Callable
+
+from report import Report, Role, to_text
+from report.facts import Fact, numbers_in
+from report.numbering import Style
+from report.render import located_lines
+from report.roles import numbered_section_role, report_year
+
+EXCERPT_CHARS = 24
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a finding stands: the section's heading path and a short excerpt."""
+
+    section: str
+    excerpt: str
+
+
+@dataclass
+class Outcome:
+    """A check's verdict before severity is applied: passed True/False, or None when skipped."""
+
+    passed: bool | None
+    reason: str
+    locations: list[Location] = field(default_factory=list)
+    todo_only: bool = False
+
+
+@dataclass
+class Document:
+    """A draft as the checks see it: the model, its text and its located lines."""
+
+    report: Report
+
+    @cached_property
+    def text(self) -> str:
+        return to_text(self.report)
+
+    @cached_property
+    def lines(self) -> list[tuple[str, str]]:
+        return located_lines(self.report)
+
+    def find(self, pattern: re.Pattern[str]) -> list[tuple[Location, re.Match[str]]]:
+        """Every match of ``pattern`` line by line, with its location."""
+        return [(excerpt_at(section, line, match.start(), match.end()), match)
+                for section, line in self.lines for match in pattern.finditer(line)]
+
+
+def excerpt_at(section: str, line: str, start: int, end: int) -> Location:
+    """A location whose excerpt shows the span ``start:end`` of ``line`` with a little context."""
+    left = max(0, start - EXCERPT_CHARS // 2)
+    right = min(len(line), end + EXCERPT_CHARS // 2)
+    excerpt = ("…" if left else "") + line[left:right] + ("…" if right < len(line) else "")
+    return Location(section, excerpt)
+
+
+def head_location(section: str, line: str) -> Location:
+    return excerpt_at(section, line, 0, min(len(line), EXCERPT_CHARS))
+
+
+Check = Callable[[Document, dict[str, Any], "list[Fact] | None"], Outcome]
+CHECKS: dict[str, Check] = {}
+
+
+def check(name: str) -> Callable[[Check], Check]:
+    """Register a check under ``name``."""
+    def register(function: Check) -> Check:
+        CHECKS[name] = function
+        return function
+    return register
+
+
+@check("opening")
+def check_opening(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
+    opening = "".join(doc.report.opening)
+    minimum = int(params.get("min_chars", 30))
+    if not doc.report.opening:
+        return Outcome(False, "第一个编号章节之前没有开篇概述段落")
+    location = [head_location("开篇", doc.report.opening[0])]
+    if len(opening) < minimum:
+        return Outcome(False, f"开篇概述只有 {len(opening)} 字，少于 {minimum} 字", location)
+    return Outcome(True, f"有开篇概述（{len(opening)} 字）", location)
+
+
+@check("achievement_sections")
+def check_achievements(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
+    """Themes are numbered achievement sections; （一）-level sub-headings count as themes too (003)."""
+    minimum = int(params.get("min_sections", 3))
+    top = [s for s in doc.report.sections if s.role == Role.ACHIEVEMENT and s.marker is not None]
+    sub = [c for s in top for c in s.children if c.marker is not None and c.marker.style == Style.PAREN_CN]
+    found = top if len(top) >= len(sub) else sub
+    locations = [Location(s.title, s.heading[:EXCERPT_CHARS] or s.body[:EXCERPT_CHARS]) for s in found]
+    if len(found) < minimum:
+        return Outcome(False, f"只有 {len(found)} 个工作成效章节，至少需要 {minimum} 个", locations)
+    detail = f"（{len(top)} 个一级章节下分 {len(sub)} 个主题）" if found is sub else ""
+    return Outcome(True, f"有 {len(found)} 个工作成效主题{detail}", locations)
+
+
+HEADING_STYLES = (Style.CN, Style.PAREN_CN)
+
+
+def _role_check(role: Role, label: str, hint: str) -> Check:
+    """A check that passes when some block has ``role`` (by the model's reading of meaning)."""
+    def run(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
+        year = report_year(doc.text)
+        found = [s for s in doc.report.sections if s.role == role]
+        # Also a sub-heading such as "（三）存在的不足" inside a combined section.
+        found += [s for depth, s in doc.report.walk()
+                  if depth <= 2 and s not in found and s.heading and s.marker and s.marker.style in HEADING_STYLES
+                  and numbered_section_role(s.heading, "", year) == role]
+        if not found:
+            return Outcome(False, f"没有找到{label}部分（{hint}）")
+        return Outcome(True, f"有{label}部分：{found[0].title}",
+                       [Location(s.title, (s.heading + s.body)[:EXCERPT_CHARS]) for s in found])
+    return run
+
+
+CHECKS["problems"] = _role_check(Role.PROBLEMS, "存在问题", "如“存在的问题和不足”“差距和短板”")
+CHECKS["next_steps"] = _role_check(Role.NEXT_STEPS, "下一步打算", "如“下一步工作打算”“明年工作思路”")
+
+
+@check("numbering")
+def check_numbering(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
+    problems: list[Location] = []
+
+    def siblings(sections: list, where: str, ancestors: set[Style]) -> None:
+        numbered = [s for s in sections if s.marker is not None]
+        styles = {s.marker.style for s in numbered}
+        if len(styles) > 1:
+            problems.append(Location(where, "同级混用编号：" + "、".join(s.marker.text for s in numbered[:6])))
+        for section in numbered:
+            if section.marker.style in ancestors:
+                problems.append(Location(section.title, f"编号“{section.marker.text}”与上级同级，层级混乱"))
+        for style in styles:
+            values = [s.marker.number for s in numbered if s.marker.style == style]
+            expected = list(range(1, len(values) + 1))
+            if values != expected:
+                shown = "、".join(s.marker.text for s in numbered if s.marker.style == style)
+                kind = "重号" if len(set(values)) < len(values) else "跳号或顺序错误"
+                problems.append(Location(where, f"{kind}：{shown}"))
+        for section in sections:
+            here = ancestors | ({section.marker.style} if section.marker else set())
+            siblings(section.children, section.title, here)
+
+    siblings(doc.report.sections, "全文一级标题", set())
+    if problems:
+        return Outcome(False, f"编号有 {len(problems)} 处问题", problems)
+    return Outcome(True, "各级编号连续、一致")
+
+
+def _edit_distance_at_most_one(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) <= 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def near_misses(line: str, canonical: str) -> list[tuple[int, int]]:
+    """Spans of ``line`` one edit away from ``canonical`` (a wrong, missing or extra character)."""
+    size, spans = len(canonical), set()
+    for anchor in (canonical[:4], canonical[-4:]):
+        for match in re.finditer(re.escape(anchor), line):
+            from_start = anchor == canonical[:4]
+            for width in (size - 1, size, size + 1):
+                start = match.start() if from_start else match.end() - width
+                end = start + width
+                if start < 0 or end > len(line):
+                    continue
+                window = line[start:end]
+                exact_here = line.startswith(canonical, start) or line[:end].endswith(canonical)
+                if window != canonical and not exact_here and _edit_distance_at_most_one(window, canonical):
+                    spans.add((start, end))
+    return sorted(spans)
+
+
+@check("formulations")
+def check_formulations(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
+    findings: list[Location] = []
+    for term in params.get("terms", []):
+        canonical = term["canonical"]
+        for variant in term.get("variants", []):
+            for location, _ in doc.find(re.compile(re.escape(variant))):
+                findings.append(Location(location.section, f"“{variant}”应为“{canonical}”：{location.excerpt}"))
+        if term.get("approximate", len(canonical) >= 8):
+            for section, line in doc.lines:
+                for start, end in near_misses(line, canonical):
+                    if any(line[start:end] in v or v in line[start:end] for v in term.get("variants", [])):
+                        continue
+                    findings.append(Location(section, f"“{line[start:end]}”疑为“{canonical}”之误"))
+    if findings:
+        return Outcome(False, f"有 {len(findings)} 处规范表述不准确", findings)
+    return Outcome(True, "未发现不规范的政治表述")
+
+
+@check("masks")
+def check_masks(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
+    errors: list[Location] = []
+    todos: list[Location] = []
+    for spec in params.get("patterns", []):
+        for location, match in doc.find(re.compile(spec["pattern"])):
+            target = errors if spec.get("error", True) else todos
+            target.append(Location(location.section, f"{spec.get('label', match.group(0))}：{location.excerpt}"))
+    if errors:
+        return Outcome(False, f"有 {len(errors)} 处脱敏符号或占位符残留" + (f"，另有 {len(todos)} 处待补充" if todos else ""),
+                       errors + todos)
+    if todos:
+        return Outcome(False, f"有 {len(todos)} 处【待补充】需要补写", todos, todo_only=True)
+    return Outcome(True, "无脱敏符号或占位符残留")
+
+
+_DOUBLED = re.compile(r"([\u4e00-\u9fff])\1")
+
+
+@check("typos")
+def check_typos(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
+    findings: list[Location] = []
+    confusions: dict[str, str] = params.get("confusions", {})
+    if confusions:
+        pattern = re.compile("|".join(re.escape(wrong) for wrong in sorted(confusions, key=len, reverse=True)))
+        for location, match in doc.find(pattern):
+            findings.append(Location(location.section, f"“{match.group(0)}”应为“{confusions[match.group(0)]}”：{location.excerpt}"))
+    reduplications = set(params.get("reduplications", []))
+    joins = set(params.get("word_joins", []))
+    for section, line in doc.lines:
+        for match in _DOUBLED.finditer(line):
+            pair, context = match.group(0), line[match.start():match.end() + 1]
+            if pair in reduplications or context in joins:
+                continue
+            if any(line[match.start() - 1:match.end()] in wrong or context in wrong for wrong in confusions):
+                continue
+            findings.append(Location(section, f"“{pair}”疑为多字：{excerpt_at(section, line, match.start(), match.end()).excerpt}"))
+    if findings:
+        return Outcome(False, f"发现 {len(findings)} 处疑似错别字或多字", findings)
+    return Outcome(True, "未发现常见错别字或多字")
+
+
+_COUNTED = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+
+
+@check("length")
+def check_length(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
+    size = len(_COUNTED.findall(doc.text))
+    low, high = int(params.get("min_chars", 1500)), int(params.get("max_chars", 15000))
+    if size < low:
+        return Outcome(False, f"正文 {size} 字，少于 {low} 字")
+    if size > high:
+        return Outcome(False, f"正文 {size} 字，超过 {high} 字")
+    return Outcome(True, f"正文 {size} 字，在 {low}–{high} 字之间")
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", text)
+    return {chars[i:i + 2] for i in range(len(chars) - 1)}
+
+
+def fact_covered(fact: Fact, draft_bigrams: set[str], draft_numbers: set[str], min_share: float) -> bool:
+    """A fact is covered when its numbers appear and most of its character pairs do."""
+    grams = _bigrams(fact.text)
+    share = len(grams & draft_bigrams) / len(grams) if grams else 1.0
+    return fact.numbers <= draft_numbers and share >= min_share
+
+
+_NO_FACTS = "未提供用户事实（--facts），跳过"
+
+
+@check("fact_coverage")
+def check_fact_coverage(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
+    if facts is None:
+        return Outcome(None, _NO_FACTS)
+    draft_bigrams = _bigrams(doc.text)
+    draft_numbers = {value for value, _ in numbers_in(doc.text)}
+    share = float(params.get("min_share", 0.6))
+    missing = [fact for fact in facts if not fact_covered(fact, draft_bigrams, draft_numbers, share)]
+    if missing:
+        return Outcome(False, f"{len(facts)} 条事实中有 {len(missing)} 条未写入报告",
+                       [Location("事实", fact.text[:40]) for fact in missing])
+    return Outcome(True, f"{len(facts)} 条事实都已写入报告")
+
+
+def allowed_numbers(facts: list[Fact], text: str) -> set[str]:
+    """Numbers a draft may use: those in the facts, the report year and the year after it.
+
+    The report year comes from the facts, or from the draft itself when the facts name none.
+    """
+    allowed = {number for fact in facts for number in fact.numbers}
+    years = {int(n) for n in allowed if n.isdigit() and 1990 <= int(n) <= 2100}
+    first = report_year(text)
+    if not years and first is not None:
+        years.add(first)
+    allowed |= {str(year + step) for year in years for step in (0, 1)}
+    return allowed
+
+
+@check("invented_numbers")
+def check_invented_numbers(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
+    if facts is None:
+        return Outcome(None, _NO_FACTS)
+    allowed = allowed_numbers(facts, doc.text)
+    invented: list[Location] = []
+    for section, line in doc.lines:
+        for value, offset in numbers_in(line):
+            if value not in allowed:
+                location = excerpt_at(section, line, offset, offset + len(value))
+                invented.append(Location(section, f"“{value}”不在事实中：{location.excerpt}"))
+    if invented:
+        return Outcome(False, f"有 {len(invented)} 个数字不在用户事实中", invented)
+    return Outcome(True, "报告中的数字都来自用户事实")
+
+
+@check("llm_judge")
+def check_llm_judge(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
+    from rag.config import load_settings
+
+    settings = load_settings()
+    if not settings.llm.configured:
+        return Outcome(None, "未配置大模型接口（LLM_BASE_URL / LLM_MODEL），跳过大模型评审")
+    from eval.judge import judge
+
+    return judge(doc.text, params, settings.llm)

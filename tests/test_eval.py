@@ -1,0 +1,295 @@
+"""The evaluation harness: calibration on the samples, corruptions, robustness, checklist and CLI."""
+from __future__ import annotations
+
+import json
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from eval.checklist import ChecklistError, load_checklist
+from eval.score import Scorecard, score_report
+from report import load_report, parse_text, read_text, ReportLoadError
+from report.facts import parse_facts
+from rag.config import PROJECT_ROOT
+from tests.conftest import SAMPLES, sample
+
+CHECKLIST = load_checklist()
+
+
+def statuses(card: Scorecard) -> dict[str, str]:
+    return {item.id: item.status for item in card.items}
+
+
+def score_text(text: str, facts: str | None = None) -> dict[str, str]:
+    return statuses(score_report(parse_text(text), CHECKLIST, parse_facts(facts) if facts is not None else None))
+
+
+# --- calibration on the five samples -------------------------------------------------------
+
+EXPECTED = {
+    "000": {"problems": "fail", "next_steps": "fail"},
+    "001": {"problems": "fail", "next_steps": "fail"},
+    "002": {"problems": "fail", "next_steps": "pass"},
+    "003": {"problems": "pass", "next_steps": "pass"},
+    "004": {"problems": "pass", "next_steps": "pass"},
+}
+
+
+@pytest.mark.parametrize("prefix", sorted(EXPECTED))
+def test_sample_calibration(prefix: str) -> None:
+    card = score_report(load_report(sample(prefix)), CHECKLIST)
+    found = statuses(card)
+    for item_id, status in EXPECTED[prefix].items():
+        assert found[item_id] == status, (item_id, card)
+    for item_id in ("opening", "achievement_sections", "numbering", "formulations"):
+        assert found[item_id] == "pass", (item_id, [i for i in card.items if i.id == item_id])
+    assert found["masks"] == "fail", "the samples' masks are reported"
+    assert found["fact_coverage"] == found["invented_numbers"] == "skip"
+    assert found["judge_quality"] == "skip"
+    assert found["typos"] == ("fail" if prefix == "004" else "pass")
+
+
+def test_sample_004_typos_are_exactly_its_four_slips() -> None:
+    card = score_report(load_report(sample("004")), CHECKLIST)
+    typos = next(item for item in card.items if item.id == "typos")
+    assert len(typos.locations) == 4
+    joined = " ".join(location.excerpt for location in typos.locations)
+    for slip in ("集休学习", "心得休会", "政治生目", "动动"):
+        assert slip in joined
+    assert all(location.section for location in typos.locations)
+
+
+def test_masks_are_reported_with_locations() -> None:
+    card = score_report(load_report(sample("003")), CHECKLIST)
+    masks = next(item for item in card.items if item.id == "masks")
+    assert masks.locations and any(loc.section.startswith("一、全面加强党的政治建设") for loc in masks.locations)
+    assert all("XX" in loc.excerpt or "X" in loc.excerpt for loc in masks.locations)
+
+
+# --- corruptions: every one caught by its check, originals unchanged -----------------------
+
+def clean(prefix: str) -> str:
+    """A sample with its masks replaced by neutral words, so that it passes the masks check."""
+    text = sample(prefix).read_text(encoding="utf-8")
+    text = re.sub(r"\*+", "本", text)
+    return re.sub(r"X+", "本", text)
+
+
+def facts_of(text: str) -> str:
+    """Facts that allow every number the text holds (its own lines)."""
+    return text
+
+
+def corrupt_drop_problems(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.startswith(("虽然取得", "尽管取得")))
+
+
+def corrupt_drop_next_steps(text: str) -> str:
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("下一步"))
+    return "\n".join(lines[:start] + [line for line in lines[start + 1:] if not line.startswith(("一是", "二是", "三是"))])
+
+
+def corrupt_drop_sections(text: str) -> str:
+    keep, dropping = [], False
+    for line in text.splitlines():
+        if re.match(r"^[三四五]、", line):
+            dropping = True
+        elif re.match(r"^[一二]、", line):
+            dropping = False
+        if not dropping or not re.match(r"^([三四五]、|\d\.)", line):
+            keep.append(line) if not dropping else None
+    return "\n".join(keep)
+
+
+def corrupt_skip_number(text: str) -> str:
+    return text.replace("\n二、", "\n三、", 1)
+
+
+def corrupt_repeat_number(text: str) -> str:
+    return re.sub(r"\n2\.", "\n1.", text, count=1)
+
+
+def corrupt_mask(text: str) -> str:
+    return text.replace("。", "。XX同志带头讲党课。", 1)
+
+
+def corrupt_formulation(text: str) -> str:
+    return text.replace("习近平新时代中国特色社会主义思想", "习近平新时代中国特色社会主意思想", 1)
+
+
+def corrupt_variant(text: str) -> str:
+    return text.replace("。", "。树牢四种意识。", 1)
+
+
+def corrupt_typo(text: str) -> str:
+    return text.replace("。", "。组织集休学习。", 1)
+
+
+def corrupt_doubled(text: str) -> str:
+    return text.replace("。", "。持续推进进支部建设。", 1)
+
+
+def corrupt_number(text: str) -> str:
+    return text.replace("。", "。全年新发展党员37名。", 1)
+
+
+CORRUPTIONS = [
+    ("003", corrupt_drop_problems, "problems"),
+    ("004", corrupt_drop_problems, "problems"),
+    ("002", corrupt_drop_next_steps, "next_steps"),
+    ("004", corrupt_drop_next_steps, "next_steps"),
+    ("000", corrupt_drop_sections, "achievement_sections"),
+    ("000", corrupt_skip_number, "numbering"),
+    ("002", corrupt_skip_number, "numbering"),
+    ("000", corrupt_repeat_number, "numbering"),
+    ("001", corrupt_mask, "masks"),
+    ("002", corrupt_mask, "masks"),
+    ("000", corrupt_formulation, "formulations"),
+    ("003", corrupt_formulation, "formulations"),
+    ("001", corrupt_variant, "formulations"),
+    ("000", corrupt_typo, "typos"),
+    ("003", corrupt_doubled, "typos"),
+    ("001", corrupt_number, "invented_numbers"),
+    ("004", corrupt_number, "invented_numbers"),
+]
+
+
+@pytest.mark.parametrize("prefix, corrupt, item_id", CORRUPTIONS,
+                         ids=[f"{p}-{c.__name__[8:]}" for p, c, _ in CORRUPTIONS])
+def test_corruption_is_caught_by_its_check(prefix: str, corrupt, item_id: str) -> None:
+    original = clean(prefix)
+    facts = facts_of(original)
+    before = score_text(original, facts)
+    after = score_text(corrupt(original), facts)
+    assert before[item_id] == "pass", before
+    assert after[item_id] == "fail", after
+    assert score_text(original, facts) == before, "scoring is deterministic"
+    changed = {key for key in before if before[key] != after[key]} - {item_id, "length", "fact_coverage"}
+    assert not changed, f"a {item_id} corruption changed other verdicts: {changed}"
+
+
+def test_invented_number_is_located() -> None:
+    original = clean("001")
+    card = score_report(parse_text(corrupt_number(original)), CHECKLIST, parse_facts(original))
+    item = next(item for item in card.items if item.id == "invented_numbers")
+    assert len(item.locations) == 1 and "37" in item.locations[0].excerpt and item.locations[0].section == "开篇"
+
+
+def test_fact_coverage_lists_missing_facts() -> None:
+    text = clean("002")
+    facts = "- 支部共四位党员\n- 全年开展红色观影活动12次\n- 组织党员赴井冈山开展现场教学"
+    card = score_report(parse_text(text), CHECKLIST, parse_facts(facts))
+    item = next(item for item in card.items if item.id == "fact_coverage")
+    assert item.status == "fail" and len(item.locations) == 2
+    assert {loc.excerpt for loc in item.locations} == {"全年开展红色观影活动12次", "组织党员赴井冈山开展现场教学"}
+
+
+# --- formulations: wrong variants fail, right forms never do ------------------------------
+
+TERMS = CHECKLIST.items[[i.id for i in CHECKLIST.items].index("formulations")].params["terms"]
+
+
+@pytest.mark.parametrize("term", TERMS, ids=lambda t: t["canonical"])
+def test_canonical_forms_pass_and_variants_fail(term: dict) -> None:
+    base = clean("000")
+    sentence = f"。支部始终坚持{term['canonical']}的要求。"
+    assert score_text(base.replace("。", sentence, 1))["formulations"] == "pass"
+    for variant in term.get("variants", []):
+        assert score_text(base.replace("。", f"。支部始终坚持{variant}的要求。", 1))["formulations"] == "fail", variant
+
+
+def test_legitimate_reduplication_and_word_joins_are_not_typos() -> None:
+    base = clean("000")
+    fine = "。层层压实责任，人人签订承诺，常常谈心谈话，实实在在办好事，坚持学习习近平新时代中国特色社会主义思想，改进工作作风，共产党党内监督。"
+    assert score_text(base.replace("。", fine, 1))["typos"] == "pass"
+
+
+# --- robustness -----------------------------------------------------------------------------
+
+def hostile_inputs() -> list[str]:
+    rng = random.Random(20261124)
+    alphabet = "一二三四五六七八九十（）()、.．是：:。；*X【】待补充\n 党支部2024年12次%两个维护习近平" + "".join(
+        chr(c) for c in range(0x4e00, 0x4e40))
+    inputs = ["", " ", "\n\n\n", "一、", "一是", "（一）", "1.", "一、\n二、\n三、", "\x00\x01", "【待补充】",
+              "一、" * 500, "\n".join(f"{n}." for n in range(1, 200)), "下一步打算：", "虽然取得成绩，但存在不足：一是",
+              "党" * 300_000, "\n".join("一、二是三是（一）1.（1）" for _ in range(300))]
+    for _ in range(300):
+        size = rng.randint(1, 400)
+        if rng.random() < 0.5:
+            inputs.append("".join(rng.choice(alphabet) for _ in range(size)))
+        else:
+            inputs.append("".join(chr(rng.randint(1, 0x2FFFF)) for _ in range(size)))
+    return inputs
+
+
+def test_fuzz_never_crashes() -> None:
+    for text in hostile_inputs():
+        card = score_report(parse_text(text), CHECKLIST, parse_facts(text[:200]))
+        assert 0 <= card.score <= 100
+        assert all(not item.reason.startswith("检查出错") for item in card.items), text[:50]
+
+
+def test_random_bytes_load_or_fail_clearly() -> None:
+    rng = random.Random(5)
+    for index in range(200):
+        data = bytes(rng.randint(0, 255) for _ in range(rng.randint(0, 300)))
+        try:
+            read_text(data, f"blob{index}.txt")
+        except ReportLoadError as error:
+            assert f"blob{index}.txt" in str(error)
+
+
+# --- checklist file ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("content, line, words", [
+    ("items:\n  - id: opening\n    weight: [1\n", 3, "YAML"),
+    ("min_score: 80\nitems:\n  - id: opening\n  - id: nosuch\n", 4, "未知的检查"),
+    ("items:\n  - id: opening\n    severity: fatal\n", 3, "severity"),
+    ("items:\n  - id: opening\n  - id: opening\n", 3, "重复"),
+    ("items:\n  - id: opening\n    weight: -2\n", 3, "weight"),
+    ("items: 5\n", 1, "列表"),
+])
+def test_malformed_checklist_names_the_line(tmp_path: Path, content: str, line: int, words: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ChecklistError) as error:
+        load_checklist(path)
+    assert f"第 {line} 行" in str(error.value) and words in str(error.value) and "bad.yaml" in str(error.value)
+
+
+# --- CLI -------------------------------------------------------------------------------------
+
+def run_eval(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "eval", *args], cwd=PROJECT_ROOT, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_cli_score_json_and_exit_codes(tmp_path: Path) -> None:
+    result = run_eval("score", str(sample("004")), "--format", "json")
+    data = json.loads(result.stdout)
+    assert result.returncode == (0 if data["score"] >= data["min_score"] else 1)
+    assert {"score", "items"} <= set(data)
+    assert all({"id", "status", "reason", "locations"} <= set(item) for item in data["items"])
+    assert run_eval("score", str(sample("004")), "--min-score", "100").returncode == 1
+    assert run_eval("score", str(sample("004")), "--min-score", "0").returncode == 0
+    missing = run_eval("score", str(tmp_path / "nope.txt"))
+    assert missing.returncode == 2 and "nope.txt" in missing.stderr
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes(sample("002").read_text(encoding="utf-8").encode("gbk", errors="replace"))
+    assert "# 评分" in run_eval("score", str(gbk), "--format", "md").stdout
+
+
+def test_cli_run_folder_writes_json_markdown_and_summary(tmp_path: Path) -> None:
+    out = tmp_path / "scores"
+    result = run_eval("run", str(PROJECT_ROOT / "corpus"), "--out", str(out), "--min-score", "0")
+    assert result.returncode == 0, result.stderr
+    assert (out / "summary.md").exists() and len(list(out.glob("*.json"))) == len(SAMPLES)
+    assert "| 文件 | 得分 |" in result.stdout
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run_eval("run", str(empty)).returncode == 2
