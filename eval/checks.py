@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 from report import Report, Role, to_text
 from report.facts import Fact, numbers_in
-from report.numbering import Style
+from report.numbering import Style, match_marker
 from report.render import located_lines
 from report.roles import numbered_section_role, report_year
 
@@ -307,8 +307,10 @@ def check_invented_numbers(doc: Document, params: dict[str, Any], facts: list[Fa
     allowed = allowed_numbers(facts, doc.text)
     invented: list[Location] = []
     for section, line in doc.lines:
+        marker = match_marker(line)
+        skip = len(marker.text) if marker else 0
         for value, offset in numbers_in(line):
-            if value not in allowed:
+            if offset >= skip and value not in allowed:
                 location = excerpt_at(section, line, offset, offset + len(value))
                 invented.append(Location(section, f"“{value}”不在事实中：{location.excerpt}"))
     if invented:

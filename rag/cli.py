@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Sequence
 
 from rag.config import load_settings
@@ -51,6 +52,100 @@ def cmd_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class PrintProgress:
+    """Progress lines on stderr."""
+
+    def stage(self, name: str) -> None:
+        print(f"… {name}", file=sys.stderr)
+
+    def section_start(self, index: int, total: int, title: str) -> None:
+        print(f"… 第 {index}/{total} 部分：{title}", file=sys.stderr)
+
+    def token(self, text: str) -> None:
+        pass
+
+    def section_end(self, index: int, total: int) -> None:
+        pass
+
+
+def _write_output(text: str, out: str | None) -> None:
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        print(f"已写入 {out}", file=sys.stderr)
+    else:
+        print(text)
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    from rag.draft import DraftError, DraftInputError, draft_report
+    from rag.engine import make_writer
+    from rag.outline import DraftOptions
+    from rag.retrieve import Retriever
+    from report import ReportLoadError, read_text
+
+    path = Path(args.facts_file)
+    try:
+        facts_text = read_text(path.read_bytes(), path.name)
+    except OSError as error:
+        print(f"错误：{path.name}：无法读取（{error.strerror}）", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ReportLoadError as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    options = DraftOptions(unit=args.unit, year=args.year, kind=args.kind, length=args.length,
+                           include_problems=not args.no_problems, include_next_steps=not args.no_next_steps,
+                           style=args.style)
+    settings = load_settings()
+    index = _open_index()
+    if index.count() == 0:
+        index.sync()
+    writer = make_writer(settings)
+    print(f"引擎：{writer.label}", file=sys.stderr)
+    try:
+        draft = draft_report(facts_text, options, Retriever(index), writer, PrintProgress())
+        status = EXIT_OK
+    except DraftInputError as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except DraftError as error:
+        print(f"错误：{error}（已保留写出的部分）", file=sys.stderr)
+        draft, status = error.draft, 1
+    _write_output(_render_draft(draft, args), args.out)
+    return status
+
+
+def _render_draft(draft, args: argparse.Namespace) -> str:
+    from report import to_markdown, to_text
+
+    if args.json:
+        return json.dumps(draft.to_dict(), ensure_ascii=False, indent=2)
+    if args.out and not args.out.endswith(".md"):
+        return to_text(draft.report)
+    return to_markdown(draft.report)
+
+
+def cmd_revise(args: argparse.Namespace) -> int:
+    from rag.engine import make_chat
+    from rag.llm import LLMError
+    from rag.revise import RevisionError, revise
+    from report import ReportLoadError, load_report, to_markdown, to_text
+
+    try:
+        report = load_report(args.draft)
+        revision = revise(report, args.section - 1, args.instruction, make_chat(load_settings()))
+    except (ReportLoadError, RevisionError) as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except LLMError as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return 1
+    print(revision.note, file=sys.stderr)
+    target = args.out or args.draft
+    markdown = str(target).endswith(".md")
+    _write_output(to_markdown(revision.after) if markdown else to_text(revision.after), args.out)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m rag", description="党支部工作报告：语料索引、检索与起草")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -62,6 +157,24 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--mode", choices=[mode.value for mode in Mode], default=Mode.HYBRID.value)
     search.add_argument("--json", action="store_true")
     search.set_defaults(run=cmd_search)
+    draft = commands.add_parser("draft", help="根据事实文件起草报告（未配置大模型时用离线引擎）")
+    draft.add_argument("facts_file")
+    draft.add_argument("--year", default="")
+    draft.add_argument("--unit", default="")
+    draft.add_argument("--kind", default="年度工作总结")
+    draft.add_argument("--length", choices=["简短", "标准", "详细"], default="标准")
+    draft.add_argument("--style", choices=["arabic", "shi"], default="arabic", help="条目格式：1. 或 一是")
+    draft.add_argument("--no-problems", action="store_true")
+    draft.add_argument("--no-next-steps", action="store_true")
+    draft.add_argument("--out")
+    draft.add_argument("--json", action="store_true")
+    draft.set_defaults(run=cmd_draft)
+    revise = commands.add_parser("revise", help="修改报告中的一个章节，其余不动")
+    revise.add_argument("draft")
+    revise.add_argument("--section", type=int, required=True, help="章节序号（从 1 起，按一级标题计）")
+    revise.add_argument("--instruction", required=True)
+    revise.add_argument("--out")
+    revise.set_defaults(run=cmd_revise)
     return parser
 
 

@@ -107,7 +107,7 @@ def parse_text(text: str) -> Report:
             else:
                 stack[-1].children.append(section)
             stack.append(section)
-        elif starts[index] is not None and (report.sections or index > 0):
+        elif starts[index] is not None and (report.sections or index > 0) and not _bare_heading_open(stack):
             section = _make_section(None, line, label=is_label(line))
             section.role = starts[index]
             report.sections.append(section)
@@ -120,6 +120,14 @@ def parse_text(text: str) -> Report:
     return report
 
 
+def _bare_heading_open(stack: list[Section]) -> bool:
+    """A numbered top-level heading stands alone so far: the next paragraph is its lead-in."""
+    if len(stack) != 1:
+        return False
+    top = stack[0]
+    return top.marker is not None and not (top.body or top.children or top.paragraphs)
+
+
 def _closing_start(lines: list[str], structural: list[int]) -> int:
     """Index of the first closing paragraph: unnumbered lines after the last structural line."""
     if not structural:
@@ -127,9 +135,11 @@ def _closing_start(lines: list[str], structural: list[int]) -> int:
     last = structural[-1]
     start = last + 1
     marker = match_marker(lines[last])
-    # A bare heading line with nothing after it owns the next paragraph.
-    if marker is not None and not split_heading(lines[last][len(marker.text):])[1]:
-        start += 1
+    # A bare title line (no sentence end, nothing after it) owns the next paragraph.
+    if marker is not None:
+        heading, rest = split_heading(lines[last][len(marker.text):])
+        if not rest and not heading.endswith(("。", "！", "？", "；")):
+            start += 1
     return min(start, len(lines))
 
 

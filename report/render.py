@@ -40,9 +40,9 @@ def _markdown_line(section: Section, depth: int) -> str:
     marker = section.marker.text if section.marker else ""
     title = marker + section.heading
     rest = section_line(section)[len(title):]
-    if not rest and depth <= 2 and title:
+    if not rest and depth <= 2 and title and not section.heading.endswith(("。", "！", "？", "；")):
         return f"{'#' * (depth + 1)} {title}"
-    if not section.heading:
+    if not section.heading or not rest:
         return section_line(section)
     return f"**{title}**{rest}"
 

@@ -293,3 +293,20 @@ def test_cli_run_folder_writes_json_markdown_and_summary(tmp_path: Path) -> None
     empty = tmp_path / "empty"
     empty.mkdir()
     assert run_eval("run", str(empty)).returncode == 2
+
+
+def test_llm_judge_runs_only_when_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.fake_openai import FakeOpenAIServer, Reply
+
+    report = load_report(sample("002"))
+    skipped = next(item for item in score_report(report, CHECKLIST).items if item.id == "judge_quality")
+    assert skipped.status == "skip" and "未配置" in skipped.reason
+    with FakeOpenAIServer() as server:
+        monkeypatch.setenv("LLM_BASE_URL", server.base_url)
+        monkeypatch.setenv("LLM_MODEL", "fake-model")
+        server.push(Reply('{"score": 4, "reason": "结构完整，文风规范"}'), Reply("我觉得还行"))
+        judged = next(item for item in score_report(report, CHECKLIST).items if item.id == "judge_quality")
+        assert judged.status == "pass" and "4/5" in judged.reason and "结构完整" in judged.reason
+        assert "党支部" in server.requests[0]["messages"][0]["content"]
+        unreadable = next(item for item in score_report(report, CHECKLIST).items if item.id == "judge_quality")
+        assert unreadable.status == "skip" and "无法解析" in unreadable.reason

@@ -1,0 +1,32 @@
+"""The optional LLM judge (G-Eval style rubric in prompts/), used only when an endpoint is configured."""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from eval.checks import Outcome
+from rag.config import LLMConfig
+from rag.llm import LLMError, OpenAIChat
+from rag.prompts import render_prompt
+from rag.tokens import trim_to_tokens
+
+MAX_REPORT_TOKENS = 6000
+
+
+def judge(text: str, params: dict[str, Any], config: LLMConfig) -> Outcome:
+    """Ask the model for a 1–5 score with a reason; 3 or more passes."""
+    prompt = render_prompt(params.get("rubric", "judge_rubric"), report=trim_to_tokens(text, MAX_REPORT_TOKENS))
+    try:
+        answer = OpenAIChat(config).complete([{"role": "user", "content": prompt}], temperature=0.0)
+    except LLMError as error:
+        return Outcome(None, f"大模型评审未完成：{error}")
+    found = re.search(r"\{.*\}", answer, re.S)
+    try:
+        verdict = json.loads(found.group(0)) if found else {}
+        score = int(verdict["score"])
+    except (ValueError, KeyError, TypeError):
+        return Outcome(None, f"大模型评审的回答无法解析：{answer[:60]}")
+    minimum = int(params.get("min_score", 3))
+    reason = str(verdict.get("reason", "")).strip()
+    return Outcome(score >= minimum, f"大模型评分 {score}/5：{reason}")

@@ -1,0 +1,101 @@
+"""Build section prompts from the template files within a token budget, and the LLM writer.
+
+The user's facts always go in whole; exemplar passages fill what is left of the budget, in rank
+order, each trimmed to fit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from rag.llm import Message, OpenAIChat
+from rag.offline import SectionJob
+from rag.outline import STYLES, report_title
+from rag.prompts import render_prompt
+from rag.retrieve import Hit
+from rag.tokens import count_tokens, trim_to_tokens
+from report import ROLE_LABELS, Role
+
+PROMPT_BUDGET = 3000  # tokens for system + user prompt of one section
+# A sample passage teaches structure and tone in its first sentences; longer excerpts add tokens,
+# not style. Two per section, each cut to this many tokens (see bench/drafting.py).
+EXEMPLAR_TOKENS = 110
+EXEMPLARS = 2
+LENGTH_HINTS = {"简短": "篇幅从简", "标准": "篇幅适中", "详细": "内容详实"}
+
+
+@dataclass
+class BuiltPrompt:
+    """Messages for one call and what went into them."""
+
+    messages: list[Message]
+    tokens: int
+    exemplars_used: int
+    over_budget: bool = False
+    trimmed: list[str] = field(default_factory=list)
+
+
+def facts_block(job: SectionJob) -> str:
+    if not job.facts:
+        return "（本部分没有对应的用户事实；需要事实之处写“【待补充】”）"
+    return "\n".join(f"{index}. {fact.text}" for index, fact in enumerate(job.facts, 1))
+
+
+def exemplar_block(hit: Hit, text: str, index: int) -> str:
+    return f"【范文{index}】{text}"
+
+
+def build_messages(job: SectionJob, budget: int = PROMPT_BUDGET) -> BuiltPrompt:
+    """System and user messages for ``job``, exemplars trimmed to keep within ``budget`` tokens."""
+    options = job.options
+    system = render_prompt("system")
+    heading = job.part.heading if job.part.role not in (Role.OPENING, Role.CLOSING) else ROLE_LABELS[job.part.role]
+    guidance = render_prompt(f"role_{job.part.role.value}")
+    if job.part.role == Role.ACHIEVEMENT:
+        guidance += f"（{LENGTH_HINTS.get(options.length, '篇幅适中')}）"
+    variables = dict(
+        title=report_title(options), role_name=ROLE_LABELS[job.part.role], role_guidance=guidance, heading=heading,
+        item_style=STYLES[options.style], facts=facts_block(job),
+        # Only the opening and closing need the whole plan; sections stand on their own facts.
+        outline=f"全文提纲：{'；'.join(job.outline_text.splitlines())}" if job.part.role in (Role.OPENING, Role.CLOSING) else "",
+    )
+
+    def user(exemplars: str) -> str:
+        return render_prompt("draft_section", exemplars=exemplars, **variables)
+
+    fixed = count_tokens(system) + count_tokens(user("")) + 8
+    room = budget - fixed
+    blocks: list[str] = []
+    trimmed: list[str] = []
+    for index, hit in enumerate(job.exemplars[:EXEMPLARS], 1):
+        if room <= 40:
+            break
+        block = exemplar_block(hit, trim_to_tokens(hit.text, EXEMPLAR_TOKENS), index)
+        cost = count_tokens(block) + 2
+        if cost > room:
+            block = exemplar_block(hit, trim_to_tokens(hit.text, room - count_tokens(exemplar_block(hit, "", index)) - 4), index)
+            trimmed.append(hit.id)
+            cost = count_tokens(block) + 2
+        blocks.append(block)
+        room -= cost
+    exemplar_text = "\n\n".join(blocks) if blocks else "（无）"
+    messages = [{"role": "system", "content": system}, {"role": "user", "content": user(exemplar_text)}]
+    tokens = sum(count_tokens(m["content"]) for m in messages) + 8
+    return BuiltPrompt(messages, tokens, len(blocks), tokens > budget, trimmed)
+
+
+class LLMWriter:
+    """Writes each part through an OpenAI-compatible chat model."""
+
+    offline = False
+
+    def __init__(self, chat: OpenAIChat, budget: int = PROMPT_BUDGET) -> None:
+        self.chat = chat
+        self.budget = budget
+        self.label = f"大模型：{chat.name}"
+        self.prompt_tokens = 0
+
+    def write(self, job: SectionJob) -> Iterator[str]:
+        built = build_messages(job, self.budget)
+        self.prompt_tokens += built.tokens
+        yield from self.chat.stream(built.messages)

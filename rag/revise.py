@@ -1,0 +1,172 @@
+"""Revise one chosen section; every other section stays byte-identical. Undo/redo of versions.
+
+Offline, the operations that need no language model are done honestly (adding facts, condensing,
+changing the item numbering); the others say clearly that they need an LLM.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+
+from rag.draft import clean_answer, section_from_text
+from rag.llm import LLMError, OpenAIChat
+from rag.offline import sentence
+from rag.prompts import render_prompt
+from report import Report, Section, section_text
+from report.facts import Fact, parse_facts
+from report.numbering import Style, format_marker
+
+OFFLINE_OPERATIONS = "补充事实（如“补充以下事实：…”）、精简、改为一是二是格式、改为1.2.格式"
+_ADD = re.compile(r"^(?:请)?(?:补充|增加|添加|加入)(?:以下|如下)?(?:事实|内容|情况)?[：:，,\s]*(.+)$", re.S)
+_CONDENSE = re.compile(r"精简|压缩|简化|删繁就简|缩短")
+_TO_SHI = re.compile(r"一是|二是")
+_TO_ARABIC = re.compile(r"1[.．、]\s*2|数字编号|阿拉伯")
+
+
+class RevisionError(ValueError):
+    """The instruction cannot be carried out (offline, or bad section number); message in Chinese."""
+
+
+@dataclass
+class Revision:
+    """A proposed change to one section."""
+
+    before: Report
+    after: Report
+    index: int
+    instruction: str
+    note: str
+
+    @property
+    def old_text(self) -> str:
+        return section_text(self.before.sections[self.index])
+
+    @property
+    def new_text(self) -> str:
+        return section_text(self.after.sections[self.index])
+
+
+def _replace(report: Report, index: int, section: Section) -> Report:
+    """A new report sharing every other section object, with ``section`` at ``index``."""
+    sections = list(report.sections)
+    sections[index] = section
+    return Report(report.title, list(report.opening), sections, list(report.closing))
+
+
+def item_style(section: Section) -> Style:
+    """The numbering style of the section's items (default 1.)."""
+    styles = [child.marker.style for child in section.children if child.marker]
+    return styles[0] if styles else Style.ARABIC
+
+
+def add_facts(section: Section, facts: list[Fact]) -> Section:
+    """The section with new numbered items, one a fact, after the existing ones."""
+    new = copy.deepcopy(section)
+    style = item_style(section)
+    for fact in facts:
+        number = sum(1 for c in new.children if c.marker and c.marker.style == style) + 1
+        item = section_from_text("", f"{format_marker(style, number)}{sentence(fact.text)}", section.role)
+        new.children.append(item)
+    new.paragraphs = [p for p in new.paragraphs if not p.startswith("【待补充")]
+    return new
+
+
+def condense(section: Section) -> Section:
+    """Keep the heading and each item's title sentence and first sentence; drop free paragraphs."""
+    new = copy.deepcopy(section)
+    new.paragraphs = []
+    for _, node in new.walk():
+        if node is new:
+            continue
+        node.body = re.match(r"[^。！？；]*[。！？；]?", node.body).group(0)
+        node.paragraphs = []
+        node.children = []
+    return new
+
+
+def renumber(section: Section, style: Style) -> Section:
+    """The section with its items numbered in ``style``, each on a line of its own."""
+    new = copy.deepcopy(section)
+    number = 0
+    for child in new.children:
+        if child.marker is not None:
+            number += 1
+            child.marker = type(child.marker)(style, number, format_marker(style, number))
+            child.inline = False
+    return new
+
+
+def revise_offline(section: Section, instruction: str) -> tuple[Section, str]:
+    """Carry out an instruction that needs no LLM."""
+    added = _ADD.match(instruction.strip())
+    if added:
+        facts = parse_facts(re.sub(r"[；;]", "\n", added.group(1)))
+        if not facts:
+            raise RevisionError("请在指令中写出要补充的事实，例如：补充以下事实：组织党员义务植树2次")
+        return add_facts(section, facts), f"补充了 {len(facts)} 条事实"
+    if _CONDENSE.search(instruction):
+        return condense(section), "已精简：保留各条目的标题句和首句"
+    if _TO_SHI.search(instruction):
+        return renumber(section, Style.SHI), "已改为“一是、二是”格式"
+    if _TO_ARABIC.search(instruction):
+        return renumber(section, Style.ARABIC), "已改为“1. 2.”格式"
+    raise RevisionError(f"离线模式无法执行“{instruction}”：扩写、润色、调整语气等需要配置大模型。离线可用：{OFFLINE_OPERATIONS}")
+
+
+def revise_with_llm(section: Section, instruction: str, chat: OpenAIChat, facts: list[Fact]) -> tuple[Section, str]:
+    """Rewrite the section through the LLM; its heading line, marker and role are kept."""
+    head = f"{section.marker.text if section.marker else ''}{section.heading}".rstrip("。：: ")
+    prompt = render_prompt("revise_section", heading=head or "（无标题）", section=section_text(section),
+                           instruction=instruction, facts="\n".join(f"- {fact.text}" for fact in facts) or "（未提供）")
+    messages = [{"role": "system", "content": render_prompt("system")}, {"role": "user", "content": prompt}]
+    body = clean_answer(chat.complete(messages), head)
+    if not body.strip():
+        raise LLMError("模型返回了空内容")
+    if not head:
+        head, _, body = body.partition("\n")
+    return section_from_text(body, head, section.role), f"已由 {chat.name} 按要求改写"
+
+
+def revise(report: Report, index: int, instruction: str, chat: OpenAIChat | None = None,
+           facts: list[Fact] | None = None) -> Revision:
+    """Propose a new report in which only section ``index`` (0-based, top level) changed."""
+    if not instruction or not instruction.strip():
+        raise RevisionError("请填写修改要求")
+    if not 0 <= index < len(report.sections):
+        raise RevisionError(f"没有第 {index + 1} 个章节（共 {len(report.sections)} 个）")
+    section = report.sections[index]
+    exact = _ADD.match(instruction.strip()) or _TO_SHI.search(instruction) or _TO_ARABIC.search(instruction)
+    if chat is None or exact:
+        new, note = revise_offline(section, instruction)
+    else:
+        new, note = revise_with_llm(section, instruction, chat, facts or [])
+    return Revision(report, _replace(report, index, new), index, instruction.strip(), note)
+
+
+@dataclass
+class Versions:
+    """Undo and redo across accepted revisions."""
+
+    current: Report
+    undo_stack: list[Report] = field(default_factory=list)
+    redo_stack: list[Report] = field(default_factory=list)
+
+    def accept(self, revision: Revision) -> None:
+        self.undo_stack.append(self.current)
+        self.current = revision.after
+        self.redo_stack.clear()
+
+    def undo(self) -> bool:
+        if not self.undo_stack:
+            return False
+        self.redo_stack.append(self.current)
+        self.current = self.undo_stack.pop()
+        return True
+
+    def redo(self) -> bool:
+        if not self.redo_stack:
+            return False
+        self.undo_stack.append(self.current)
+        self.current = self.redo_stack.pop()
+        return True

@@ -1,0 +1,299 @@
+"""Drafting and revising: the offline engine, and the LLM path through a real local HTTP server."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from eval.checklist import load_checklist
+from eval.score import score_report
+from rag.config import PROJECT_ROOT, LLMConfig, Settings
+from rag.draft import DraftError, DraftInputError, draft_report, read_facts
+from rag.llm import LLMError, OpenAIChat
+from rag.offline import OfflineWriter, sentence
+from rag.outline import DraftOptions, plan_outline
+from rag.prompting import PROMPT_BUDGET, LLMWriter
+from rag.retrieve import Retriever
+from rag.revise import RevisionError, Versions, revise
+from rag.tokens import count_tokens
+from report import Role, load_report, parse_text, section_text, to_text
+from tests.conftest import sample
+from tests.fake_openai import Cut, Delay, FakeOpenAIServer, Reply, Status
+
+FACTS_DIR = Path(__file__).parent / "facts"
+FACT_SETS = sorted(FACTS_DIR.glob("*.txt"))
+CHECKLIST = load_checklist()
+OPTIONS = DraftOptions(unit="机关第一党支部", year="2024")
+
+
+def statuses(text: str, facts: str) -> dict[str, str]:
+    card = score_report(parse_text(text), CHECKLIST, read_facts(facts))
+    return {item.id: item.status for item in card.items}
+
+
+# --- offline engine ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", FACT_SETS, ids=lambda p: p.stem)
+def test_offline_draft_keeps_every_fact_and_invents_nothing(retriever: Retriever, path: Path) -> None:
+    facts_text = path.read_text(encoding="utf-8")
+    draft = draft_report(facts_text, OPTIONS, retriever, OfflineWriter())
+    text = to_text(draft.report)
+    for fact in read_facts(facts_text):
+        assert sentence(fact.text).rstrip("。") in text, fact.text
+    found = statuses(text, facts_text)
+    assert found["invented_numbers"] == "pass" and found["fact_coverage"] == "pass"
+    assert found["formulations"] == "pass" and found["numbering"] == "pass" and found["typos"] == "pass"
+    assert "*" not in text and "XX" not in text
+    assert {Role.OPENING, Role.ACHIEVEMENT, Role.PROBLEMS, Role.NEXT_STEPS, Role.CLOSING} <= parse_text(text).roles()
+    assert draft.offline and "离线" in draft.engine
+
+
+def test_offline_draft_leaves_todo_where_facts_are_silent(retriever: Retriever) -> None:
+    draft = draft_report((FACTS_DIR / "few.txt").read_text(encoding="utf-8"), OPTIONS, retriever, OfflineWriter())
+    problems = draft.report.sections_with_role(Role.PROBLEMS)[0]
+    next_steps = draft.report.sections_with_role(Role.NEXT_STEPS)[0]
+    assert "【待补充" in section_text(problems) and "【待补充" in section_text(next_steps)
+    assert statuses(to_text(draft.report), "组织党员开展主题党日活动")["masks"] == "warn"
+
+
+def test_every_part_carries_its_sources(retriever: Retriever) -> None:
+    draft = draft_report((FACTS_DIR / "numbers.txt").read_text(encoding="utf-8"), OPTIONS, retriever, OfflineWriter())
+    assert draft.sources["opening"] and all(draft.sources[str(i)] for i in range(len(draft.report.sections)))
+    assert all(source.role == "problems" for source in draft.sources[str(len(draft.report.sections) - 2)])
+    data = draft.to_dict()
+    assert data["sections"][1]["sources"][0]["report"].endswith(".txt")
+
+
+@pytest.mark.parametrize("text, words", [("", "请先填写"), ("  \n\t\n", "请先填写"), ("党" * 1_000_000, "过长")])
+def test_bad_facts_give_clear_errors(retriever: Retriever, text: str, words: str) -> None:
+    with pytest.raises(DraftInputError, match=words):
+        draft_report(text, OPTIONS, retriever, OfflineWriter())
+
+
+def test_outline_is_editable_and_drops_no_fact(retriever: Retriever) -> None:
+    facts = read_facts((FACTS_DIR / "numbers.txt").read_text(encoding="utf-8") + "\n天气晴朗适合出行")
+    outline = plan_outline(facts, replace(OPTIONS, include_problems=False), retriever)
+    planned = sorted(i for section in outline.sections for i in section.facts)
+    assert planned == list(range(len(facts))), "every fact is placed, even with problems switched off"
+    assert not outline.with_role(Role.PROBLEMS)
+    outline.sections[1].heading = "坚持学思践悟，提升理论水平"
+    draft = draft_report("\n".join(f.text for f in facts), OPTIONS, retriever, OfflineWriter(), outline=outline)
+    assert draft.report.sections[0].title == "一、坚持学思践悟，提升理论水平"
+
+
+def test_shi_style_items(retriever: Retriever) -> None:
+    draft = draft_report((FACTS_DIR / "numbers.txt").read_text(encoding="utf-8"), replace(OPTIONS, style="shi"),
+                         retriever, OfflineWriter())
+    assert draft.report.sections[1].children[0].marker.text == "一是"
+
+
+# --- the LLM path, through real HTTP ---------------------------------------------------------
+
+@pytest.fixture()
+def server():
+    with FakeOpenAIServer() as state:
+        yield state
+
+
+def chat_for(server, **overrides) -> OpenAIChat:
+    config = LLMConfig(base_url=server.base_url, api_key="sk-test-secret", model="fake-model", timeout=2.0, max_retries=3)
+    return OpenAIChat(replace(config, **overrides), backoff_seconds=0.01)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.tokens: list[str] = []
+        self.sections: list[str] = []
+
+    def stage(self, name: str) -> None:
+        pass
+
+    def section_start(self, index: int, total: int, title: str) -> None:
+        self.sections.append(title)
+
+    def token(self, text: str) -> None:
+        self.tokens.append(text)
+
+    def section_end(self, index: int, total: int) -> None:
+        pass
+
+
+def test_llm_draft_streams_and_prompts_hold_facts_and_exemplars(server, retriever: Retriever) -> None:
+    facts_text = (FACTS_DIR / "numbers.txt").read_text(encoding="utf-8")
+    recorder = Recorder()
+    draft = draft_report(facts_text, OPTIONS, retriever, LLMWriter(chat_for(server)), recorder)
+    assert len(server.requests) == len(draft.outline.sections) == len(recorder.sections)
+    assert all(request["stream"] for request in server.requests)
+    assert len(recorder.tokens) > len(server.requests), "text arrives in pieces"
+    study = next(r for r in server.requests if "标题：强化理论武装" in r["messages"][1]["content"])
+    prompt = study["messages"][1]["content"]
+    assert "组织集中学习习近平新时代中国特色社会主义思想18次" in prompt and "【范文1】" in prompt
+    assert "只能逐字来自用户事实" in study["messages"][0]["content"]
+    for request in server.requests:
+        assert sum(count_tokens(m["content"]) for m in request["messages"]) <= PROMPT_BUDGET
+    assert not draft.offline and "fake-model" in draft.engine
+    assert statuses(to_text(draft.report), facts_text)["fact_coverage"] == "pass"
+
+
+def test_budget_trims_exemplars_never_facts(server, retriever: Retriever) -> None:
+    facts_text = (FACTS_DIR / "numbers.txt").read_text(encoding="utf-8")
+    draft_report(facts_text, OPTIONS, retriever, LLMWriter(chat_for(server), budget=1000))
+    trimmed = 0
+    for request in server.requests:
+        prompt = request["messages"][1]["content"]
+        assert sum(count_tokens(m["content"]) for m in request["messages"]) <= 1000
+        trimmed += prompt.count("…\n") + prompt.endswith("…")
+        exemplars = prompt.split("范文片段", 1)[1]
+        trimmed += "…" in exemplars
+    assert trimmed, "with a small budget some exemplar is cut short"
+    joined = "\n".join(r["messages"][1]["content"] for r in server.requests)
+    for fact in read_facts(facts_text):
+        assert fact.text in joined
+
+
+def test_retries_on_429_and_500_then_succeeds(server) -> None:
+    server.push(Status(429), Status(500), Reply("好的"))
+    assert chat_for(server).complete([{"role": "user", "content": "hi"}]) == "好的"
+    assert len(server.requests) == 3
+
+
+def test_clear_error_after_last_retry(server) -> None:
+    server.push(*[Status(503)] * 4)
+    with pytest.raises(LLMError) as error:
+        chat_for(server).complete([{"role": "user", "content": "hi"}])
+    assert "HTTP 503" in str(error.value) and "4 次" in str(error.value) and len(server.requests) == 4
+    assert "sk-test-secret" not in str(error.value)
+
+
+def test_client_errors_are_not_retried(server) -> None:
+    server.push(Status(401))
+    with pytest.raises(LLMError, match="API Key"):
+        chat_for(server).complete([{"role": "user", "content": "hi"}])
+    assert len(server.requests) == 1
+
+
+def test_timeout_is_retried_then_reported(server) -> None:
+    server.push(Delay(1.5), Delay(1.5))
+    with pytest.raises(LLMError, match="超时"):
+        chat_for(server, timeout=0.5, max_retries=1).complete([{"role": "user", "content": "hi"}])
+    assert len(server.requests) == 2
+
+
+def test_stream_cut_keeps_partial_output_in_the_draft(server, retriever: Retriever) -> None:
+    facts_text = (FACTS_DIR / "numbers.txt").read_text(encoding="utf-8")
+    server.push(Reply("一年来，支部坚持以习近平新时代中国特色社会主义思想为指导。"), Cut("支部坚持理论学习。1.组织集中学习十八次专题研讨三次"))
+    with pytest.raises(DraftError) as error:
+        draft_report(facts_text, OPTIONS, retriever, LLMWriter(chat_for(server)))
+    partial = error.value.draft
+    assert partial.report.opening == ["一年来，支部坚持以习近平新时代中国特色社会主义思想为指导。"]
+    assert partial.report.sections and "支部坚持理论学习" in section_text(partial.report.sections[0])
+    assert "中途断开" in str(error.value) and partial.warnings
+
+
+def test_failure_after_retries_mid_draft_returns_what_was_written(server, retriever: Retriever) -> None:
+    server.push(Reply("开篇概述。"), *[Status(500)] * 4)
+    with pytest.raises(DraftError, match="HTTP 500") as error:
+        draft_report("组织党员开展主题党日活动", OPTIONS, retriever, LLMWriter(chat_for(server)))
+    assert error.value.draft.report.opening == ["开篇概述。"]
+
+
+# --- revising ---------------------------------------------------------------------------------
+
+def assert_only_changed(before, after, index: int) -> None:
+    assert len(before.sections) == len(after.sections)
+    for number, (old, new) in enumerate(zip(before.sections, after.sections)):
+        if number != index:
+            assert section_text(old).encode() == section_text(new).encode()
+    assert before.opening == after.opening and before.closing == after.closing and before.title == after.title
+
+
+@pytest.mark.parametrize("prefix, instruction, expected", [
+    ("000", "补充以下事实：组织党员义务植树2次；开展读书分享会", "开展读书分享会"),
+    ("004", "补充以下事实：组织党员义务植树2次", "四是组织党员义务植树2次。"),
+    ("000", "精简", None),
+    ("000", "改为一是二是格式", "一是"),
+    ("001", "改为1.2.格式", "1."),
+])
+def test_offline_revision_changes_only_the_chosen_section(prefix: str, instruction: str, expected: str | None) -> None:
+    report = load_report(sample(prefix))
+    revision = revise(report, 1, instruction)
+    assert_only_changed(report, revision.after, 1)
+    assert revision.old_text != revision.new_text
+    if expected:
+        assert expected in revision.new_text
+    assert to_text(report) == to_text(load_report(sample(prefix))), "the original is untouched"
+
+
+def test_offline_revision_refuses_what_needs_an_llm() -> None:
+    with pytest.raises(RevisionError, match="需要配置大模型"):
+        revise(load_report(sample("000")), 0, "扩写，语气更正式")
+    with pytest.raises(RevisionError, match="没有第 9 个章节"):
+        revise(load_report(sample("000")), 8, "精简")
+
+
+def test_llm_revision_goes_through_the_server(server) -> None:
+    report = load_report(sample("002"))
+    server.push(Reply("1.强化政治引领，坚定理想信念。支部组织党员深入学习党的创新理论。\n2.创新学习方式。采取集中学、线上学等形式。"))
+    revision = revise(report, 0, "精简并使语气更正式", chat_for(server), read_facts("支部共四位党员"))
+    assert_only_changed(report, revision.after, 0)
+    assert revision.after.sections[0].marker.text == "一、" and len(revision.after.sections[0].children) == 2
+    prompt = server.requests[0]["messages"][1]["content"]
+    assert "精简并使语气更正式" in prompt and "支部共四位党员" in prompt
+
+
+def test_undo_and_redo() -> None:
+    report = load_report(sample("000"))
+    versions = Versions(report)
+    versions.accept(revise(report, 0, "精简"))
+    changed = versions.current
+    assert versions.undo() and versions.current is report
+    assert versions.redo() and versions.current is changed
+    assert not versions.redo()
+
+
+# --- CLI ---------------------------------------------------------------------------------------
+
+def run_rag(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "rag", *args], cwd=PROJECT_ROOT, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+def cli_env(settings: Settings, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LLM_", "OPENAI_"))}
+    return {**env, "REPORT_DATA_DIR": str(settings.data_dir), "REPORT_CORPUS_DIR": str(settings.corpus_dir), **extra}
+
+
+def test_cli_draft_and_revise_offline(indexed_settings: Settings, tmp_path: Path) -> None:
+    env = cli_env(indexed_settings)
+    out = tmp_path / "draft.md"
+    drafted = run_rag("draft", str(FACTS_DIR / "numbers.txt"), "--year", "2024", "--unit", "机关第一党支部",
+                      "--out", str(out), env=env)
+    assert drafted.returncode == 0, drafted.stderr
+    assert "离线模式" in drafted.stderr and out.read_text(encoding="utf-8").startswith("# 机关第一党支部2024年度工作总结")
+    as_json = run_rag("draft", str(FACTS_DIR / "few.txt"), "--json", env=env)
+    data = json.loads(as_json.stdout)
+    assert data["offline"] and {part["role"] for part in data["sections"]} >= {"opening", "achievement", "problems"}
+    assert all("sources" in part for part in data["sections"])
+    revised = tmp_path / "revised.md"
+    result = run_rag("revise", str(out), "--section", "6", "--instruction", "补充以下事实：党员参学主动性有待提高",
+                     "--out", str(revised), env=env)
+    assert result.returncode == 0, result.stderr
+    assert "党员参学主动性有待提高" in revised.read_text(encoding="utf-8")
+    refused = run_rag("revise", str(out), "--section", "1", "--instruction", "扩写", env=env)
+    assert refused.returncode == 2 and "需要配置大模型" in refused.stderr
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    assert run_rag("draft", str(empty), env=env).returncode == 2
+
+
+def test_cli_draft_against_the_test_server(indexed_settings: Settings, server) -> None:
+    env = cli_env(indexed_settings, LLM_BASE_URL=server.base_url, LLM_API_KEY="sk-test-secret", LLM_MODEL="fake-model")
+    result = run_rag("draft", str(FACTS_DIR / "numbers.txt"), "--year", "2024", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "大模型：fake-model" in result.stderr and "sk-test-secret" not in result.stdout + result.stderr
+    assert len(server.requests) >= 5 and "全年召开支部党员大会4次" in result.stdout
