@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 PORT   ?= 8501
 
-.PHONY: setup index run test bench clean
+.PHONY: setup browser index run test bench clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,14 @@ $(STAMP): requirements.txt
 
 setup: $(STAMP)
 
+# The end-to-end test drives Debian's Chromium (Playwright never downloads a browser here);
+# CJK fonts so that screenshots show Chinese rather than boxes.
+browser:
+	@if command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	else echo "Chromium or CJK fonts missing: sudo apt-get install chromium fonts-noto-cjk (browser tests will skip)"; fi
+
 index: setup
 	$(BIN)/python -m rag index
 
@@ -21,12 +29,15 @@ run: index
 	$(BIN)/streamlit run app.py --server.address localhost --server.port $(PORT)
 
 # pytest exits 5 when it collects no test: say so rather than fail on it.
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; rc=0; fi; exit $$rc
 
-bench: setup
+bench: setup browser
 	$(BIN)/python -m bench.retrieval
+	$(BIN)/python -m bench.scoring
+	$(BIN)/python -m bench.drafting
+	$(BIN)/python -m bench.app
 
 clean:
 	rm -rf data artifacts .pytest_cache

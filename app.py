@@ -1,37 +1,385 @@
-"""Streamlit page: thin UI over rag/ and eval/ (no business logic here)."""
+"""党支部工作报告起草助手 — the Streamlit page. Thin: it calls rag/, eval/, report/ and history/."""
 from __future__ import annotations
+
+import os
+import re
+import secrets
+from dataclasses import asdict
+from pathlib import Path
+from urllib.parse import urlparse
 
 import streamlit as st
 
-from rag.config import load_settings
-from rag.index import Index
-from rag.retrieve import Retriever
-from report import ROLE_LABELS, Role
+from eval.checklist import load_checklist
+from eval.output import STATUS_LABELS
+from eval.score import score_report
+from history import HistoryStore
+from rag.config import Settings, load_settings
+from rag.corpus import add_file, describe_corpus, remove_file
+from rag.draft import (Draft, DraftError, DraftInputError, draft_report, example_facts, read_facts, restore_draft,
+                       sources_to_json)
+from rag.engine import make_chat, make_writer
+from rag.llm import LLMError
+from rag.outline import DraftOptions, outline_from_rows, outline_rows, plan_outline
+from rag.revise import RevisionError, Versions, line_diff, revise
+from report import ROLE_LABELS, ReportLoadError, parse_text, read_text, section_text, to_markdown, to_text
+from report.docx import to_docx
+from report.load import parse_file_text
 
 st.set_page_config(page_title="党支部工作报告起草助手", page_icon="📝", layout="wide")
 
+KINDS = ["年度工作总结", "先锋支部创建汇报", "两年工作总结", "半年工作总结"]
+LENGTHS = ["简短", "标准", "详细"]
+STYLE_LABELS = {"arabic": "一、标题下用 1. 2. 3.", "shi": "一、标题下用 一是、二是"}
+
+
+def md_escape(text: str) -> str:
+    """User text shown through Markdown, with Markdown syntax neutralised (HTML is never enabled)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", text)
+
+
+def current_settings() -> Settings:
+    """Settings from the environment, overridden by Streamlit secrets when a secrets file exists."""
+    env = dict(os.environ)
+    try:
+        env.update({key: str(value) for key, value in st.secrets.items() if not isinstance(value, dict)})
+    except (FileNotFoundError, KeyError, AttributeError, st.errors.StreamlitSecretNotFoundError):
+        pass
+    return load_settings(env)
+
 
 @st.cache_resource(show_spinner="正在加载语料索引…")
-def open_retriever() -> Retriever:
-    """The index (synced with the corpus folder) and its retriever, shared by all sessions."""
-    index = Index(load_settings())
+def open_retriever(data_dir: str, corpus_dir: str, chroma_host: str, chroma_port: int) -> "Retriever":
+    """The index (synced with the corpus folder) and its retriever, shared by every session.
+
+    Called after the input widgets are drawn, so the page is usable while Chroma loads.
+    """
+    from rag.index import Index
+    from rag.retrieve import Retriever
+
+    settings = current_settings()
+    index = Index(settings)
     index.sync()
-    return Retriever(index)
+    retriever = Retriever(index)
+    retriever.warm()
+    return retriever
 
 
-retriever = open_retriever()
+@st.cache_resource
+def open_history(path: str) -> HistoryStore:
+    return HistoryStore(Path(path))
+
+
+@st.cache_resource
+def checklist():
+    return load_checklist()
+
+
+settings = current_settings()
+history = open_history(str(settings.data_dir / "history.sqlite"))
+state = st.session_state
+
+# A workspace code in the address keeps one person's drafts apart from another's on a shared server.
+if "ws" not in st.query_params or not re.fullmatch(r"[A-Za-z0-9_-]{4,40}", st.query_params["ws"]):
+    st.query_params["ws"] = secrets.token_urlsafe(9)
+workspace = st.query_params["ws"]
+state.setdefault("facts", "")
+state.setdefault("draft", None)
+state.setdefault("versions", None)
+state.setdefault("draft_id", None)
+state.setdefault("proposal", None)
+state.setdefault("outline", None)
+
+
+def show_error(message: str) -> None:
+    st.error(message, icon="⚠️")
+
+
+def save_new_draft(draft: Draft, facts_text: str) -> None:
+    """Save first, then show: the draft is in history before it reaches the page."""
+    state.draft_id = history.create(workspace, draft.report.title or "未命名草稿", draft.engine, draft.offline,
+                                    facts_text, asdict(draft.options), to_text(draft.report),
+                                    sources_to_json(draft.sources), note="起草" if not draft.warnings else "起草（未完成）")
+    state.draft = draft
+    state.versions = Versions(draft.report)
+    state.proposal = None
+
+
+def save_version(note: str) -> None:
+    draft: Draft = state.draft
+    draft.report = state.versions.current
+    history.add_version(workspace, state.draft_id, to_text(draft.report), sources_to_json(draft.sources), note)
+
+
+# --- sidebar -------------------------------------------------------------------------------------
+with st.sidebar:
+    st.header("运行状态")
+    if settings.llm.configured:
+        host = urlparse(settings.llm.base_url).netloc or "api.openai.com"
+        st.success(f"大模型：{settings.llm.model}（{host}）")
+    else:
+        st.info("离线模式：未配置大模型，草稿仅依据所填事实组稿，缺少的内容标注【待补充】。")
+    with st.expander("如何接入大模型"):
+        st.markdown(
+            "在启动前设置环境变量，或写入 `.streamlit/secrets.toml`：\n\n"
+            "- `LLM_BASE_URL`：兼容 OpenAI 的接口地址（如 DeepSeek、通义千问、本地 Ollama 的 `http://localhost:11434/v1`）\n"
+            "- `LLM_API_KEY`：密钥（本地服务可不填）\n- `LLM_MODEL`：模型名称")
+    st.caption(f"工作区：{workspace}（收藏本页地址即可找回历史草稿）")
+
 st.title("党支部工作报告起草助手")
-st.caption(f"语料库：{len(retriever.index.indexed_reports())} 篇报告，{retriever.index.count()} 个段落")
+tab_draft, tab_revise, tab_score, tab_history, tab_corpus = st.tabs(["起草", "修改", "评分", "历史", "语料"])
 
-query = st.text_input("检索范文段落", key="query", placeholder="例如：三会一课 组织生活")
-role_options = {"全部": None, **{label: role.value for role, label in ROLE_LABELS.items()}}
-role_label = st.selectbox("限定部分", list(role_options), key="role")
-if query.strip():
-    hits = retriever.search(query, k=5, role=role_options[role_label])
-    if not hits:
-        st.info("没有找到相关段落。")
-    for hit in hits:
+
+def draft_options() -> DraftOptions:
+    return DraftOptions(unit=state.get("unit", "").strip(), year=state.get("year", "").strip(),
+                        kind=state.get("kind", KINDS[0]), length=state.get("length", "标准"),
+                        include_problems=state.get("include_problems", True),
+                        include_next_steps=state.get("include_next_steps", True), style=state.get("style", "arabic"))
+
+
+class StatusProgress:
+    """Drives st.status and a streaming preview from the drafting callbacks."""
+
+    def __init__(self, status, preview) -> None:
+        self.status, self.preview, self.text = status, preview, ""
+
+    def stage(self, name: str) -> None:
+        self.status.write(name)
+
+    def section_start(self, index: int, total: int, title: str) -> None:
+        self.status.update(label=f"正在起草第 {index}/{total} 部分：{title}")
+        self.text += f"\n\n{title}\n"
+
+    def token(self, text: str) -> None:
+        self.text += text
+        self.preview.text(self.text[-3000:])
+
+    def section_end(self, index: int, total: int) -> None:
+        pass
+
+
+def show_draft(draft: Draft) -> None:
+    st.subheader(draft.report.title or "草稿")
+    st.caption(draft.engine)
+    for warning in draft.warnings:
+        st.warning(warning)
+    report = state.versions.current if state.versions else draft.report
+    parts = [("opening", "开篇", "\n".join(report.opening))] if report.opening else []
+    parts += [(str(i), s.title, section_text(s)) for i, s in enumerate(report.sections)]
+    parts += [("closing", "结尾", "\n".join(report.closing))] if report.closing else []
+    for key, title, text in parts:
+        st.markdown(f"**{md_escape(title)}**")
+        st.text(text)
+        sources = draft.sources.get(key, [])
+        with st.expander(f"参考范文（{len(sources)}）"):
+            for source in sources:
+                st.caption(f"{source.report} · {source.section}")
+                st.text(source.excerpt)
+    name = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", report.title or "草稿")
+    left, right = st.columns(2)
+    left.download_button("下载 Word（.docx）", to_docx(report), f"{name}.docx", key="download_docx",
+                         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    right.download_button("下载 Markdown", to_markdown(report).encode("utf-8"), f"{name}.md", key="download_md",
+                          mime="text/markdown")
+
+
+# --- 起草 -----------------------------------------------------------------------------------------
+with tab_draft:
+    st.button("载入示例", key="load_example", on_click=lambda: state.update(facts=example_facts()))
+    st.text_area("本年度工作事实（一行一条）", key="facts", height=220,
+                 placeholder="例如：\n- 全年召开支部党员大会4次\n- 组织集中学习18次")
+    columns = st.columns(3)
+    columns[0].text_input("单位（支部名称）", key="unit", placeholder="如：机关第一党支部")
+    columns[1].text_input("年度", key="year", placeholder="如：2024")
+    columns[2].selectbox("报告类型", KINDS, key="kind")
+    columns = st.columns(4)
+    columns[0].selectbox("篇幅", LENGTHS, index=1, key="length")
+    columns[1].radio("条目格式", list(STYLE_LABELS), format_func=STYLE_LABELS.get, key="style")
+    columns[2].checkbox("写存在问题", value=True, key="include_problems")
+    columns[3].checkbox("写下一步打算", value=True, key="include_next_steps")
+
+    retriever = open_retriever(str(settings.data_dir), str(settings.corpus_dir), settings.chroma_host,
+                               settings.chroma_port)
+    st.sidebar.caption(f"语料库：{len(retriever.index.indexed_reports())} 篇报告，{retriever.index.count()} 个段落")
+    left, right = st.columns(2)
+    if left.button("① 生成提纲", key="plan"):
+        try:
+            facts = read_facts(state.facts)
+            outline = plan_outline(facts, draft_options(), retriever)
+            state.outline = {"title": outline.title, "rows": outline_rows(outline), "facts": len(facts)}
+        except DraftInputError as error:
+            show_error(str(error))
+    if state.outline:
+        st.caption("可直接修改标题和事实序号（按上方事实的行序，从 1 起），再起草全文。")
+        edited = st.data_editor(state.outline["rows"], key="outline_editor", num_rows="dynamic",
+                                width="stretch", column_config={"主题": None})
+    if right.button("② 起草全文", key="draft_button", type="primary"):
+        try:
+            facts = read_facts(state.facts)
+            outline = None
+            if state.outline and state.outline["facts"] == len(facts):
+                outline = outline_from_rows(list(edited), state.outline["title"], len(facts))
+            with st.status("正在起草…", expanded=True) as status:
+                preview = st.empty()
+                try:
+                    draft = draft_report(state.facts, draft_options(), retriever, make_writer(settings),
+                                         StatusProgress(status, preview), outline=outline)
+                    save_new_draft(draft, state.facts)
+                    status.update(label="起草完成", state="complete", expanded=False)
+                except DraftError as error:
+                    save_new_draft(error.draft, state.facts)
+                    status.update(label="起草未完成", state="error")
+                    show_error(f"{error}。已写出的部分已保存，可稍后重试。")
+        except (DraftInputError, ValueError) as error:
+            show_error(str(error))
+    if state.draft is not None:
+        show_draft(state.draft)
+
+# --- 修改 -----------------------------------------------------------------------------------------
+with tab_revise:
+    if state.draft is None:
+        st.info("请先在“起草”页生成草稿，或在“历史”页打开一份草稿。")
+    else:
+        report = state.versions.current
+        titles = [section.title for section in report.sections]
+        chosen = st.selectbox("选择要修改的章节", range(len(titles)), format_func=lambda i: titles[i], key="revise_section")
+        st.text_input("修改要求", key="instruction",
+                      placeholder="如：补充以下事实：…；精简；改为一是二是格式" + ("；扩写；语气更正式" if settings.llm.configured else ""))
+        buttons = st.columns(4)
+        if buttons[0].button("生成修改", key="propose"):
+            try:
+                state.proposal = revise(report, chosen, state.instruction, make_chat(settings), state.draft.facts)
+            except (RevisionError, LLMError) as error:
+                show_error(str(error))
+        if buttons[1].button("撤销", key="undo", disabled=not state.versions.undo_stack):
+            state.versions.undo()
+            save_version("撤销")
+            st.rerun()
+        if buttons[2].button("重做", key="redo", disabled=not state.versions.redo_stack):
+            state.versions.redo()
+            save_version("重做")
+            st.rerun()
+        proposal = state.proposal
+        if proposal is not None and proposal.before is report:
+            st.caption(proposal.note)
+            old, new = st.columns(2)
+            old.markdown("**修改前**")
+            old.text(proposal.old_text)
+            new.markdown("**修改后**")
+            new.text(proposal.new_text)
+            st.code(line_diff(proposal.old_text, proposal.new_text) or "（无变化）", language="diff")
+            accept, discard = st.columns(2)
+            if accept.button("采纳修改", key="accept", type="primary"):
+                state.versions.accept(proposal)
+                save_version(f"修改：{proposal.instruction}")
+                state.proposal = None
+                st.rerun()
+            if discard.button("放弃修改", key="discard"):
+                state.proposal = None
+                st.rerun()
+
+# --- 评分 -----------------------------------------------------------------------------------------
+with tab_score:
+    source = st.radio("评分对象", ["当前草稿", "粘贴文本", "上传文件"], horizontal=True, key="score_source")
+    if source == "粘贴文本":
+        st.text_area("粘贴报告全文", key="score_text", height=200)
+    elif source == "上传文件":
+        st.file_uploader("上传报告（.txt / .md / .docx）", type=["txt", "md", "docx"], key="score_upload")
+    use_facts = st.checkbox("同时核对事实（使用“起草”页的事实）", value=bool(state.facts.strip()), key="score_with_facts")
+    if st.button("开始评分", key="score"):
+        try:
+            if source == "当前草稿":
+                if state.draft is None:
+                    raise ReportLoadError("还没有当前草稿，请先起草或选择其他评分对象")
+                target = state.versions.current
+            elif source == "粘贴文本":
+                if not state.get("score_text", "").strip():
+                    raise ReportLoadError("请先粘贴报告全文")
+                target = parse_text(state.score_text)
+            else:
+                upload = state.get("score_upload")
+                if upload is None:
+                    raise ReportLoadError("请先选择要上传的文件")
+                target = parse_file_text(read_text(upload.getvalue(), upload.name), upload.name)
+            facts = read_facts(state.facts) if use_facts and state.facts.strip() else None
+            state.scorecard = score_report(target, checklist(), facts)
+        except (ReportLoadError, DraftInputError) as error:
+            show_error(str(error))
+    card = state.get("scorecard")
+    if card is not None:
+        st.metric("总分", f"{card.score:g} / 100", "达到及格线" if card.passed else f"未达到 {card.min_score:g} 分",
+                  delta_color="normal" if card.passed else "inverse")
+        for item in card.failures_first():
+            with st.expander(f"{STATUS_LABELS[item.status]}　{item.title}", expanded=item.status == "fail"):
+                st.text(item.reason)
+                for location in item.locations[:30]:
+                    st.text(f"【{location.section}】{location.excerpt}")
+                if len(item.locations) > 30:
+                    st.caption(f"另有 {len(item.locations) - 30} 处未列出")
+
+# --- 历史 -----------------------------------------------------------------------------------------
+def open_saved(draft_id: int) -> None:
+    """Load a saved draft (and its facts) into this session; runs before the widgets are drawn."""
+    item = history.get(workspace, draft_id)
+    latest = history.latest(workspace, draft_id)
+    draft = restore_draft(latest.text, latest.sources, item.facts, item.options, item.engine, item.offline)
+    draft.report.title = draft.report.title or item.title
+    state.draft, state.versions, state.draft_id, state.proposal = draft, Versions(draft.report), draft_id, None
+    state.facts = item.facts
+
+
+with tab_history:
+    saved = history.list(workspace)
+    if not saved:
+        st.info("本工作区还没有保存的草稿。每次起草和采纳修改都会自动保存在这里。")
+    for item in saved:
         with st.container(border=True):
-            st.markdown(f"**{hit.section}**")
-            st.caption(f"{hit.report} · {ROLE_LABELS[Role(hit.role)]} · 相关度 {hit.score:.4f}")
-            st.text(hit.text)
+            st.markdown(f"**{md_escape(item.title)}**")
+            st.caption(f"编号 {item.id} · {item.versions} 个版本 · {item.engine}")
+            cols = st.columns([1, 2, 1, 1])
+            cols[0].button("打开", key=f"open_{item.id}", on_click=open_saved, args=(item.id,))
+            new_title = cols[1].text_input("新标题", key=f"title_{item.id}", label_visibility="collapsed",
+                                           placeholder="输入新标题后点“重命名”")
+            if cols[2].button("重命名", key=f"rename_{item.id}"):
+                try:
+                    history.rename(workspace, item.id, new_title)
+                    st.rerun()
+                except ValueError as error:
+                    show_error(str(error))
+            if cols[3].button("删除", key=f"delete_{item.id}"):
+                history.delete(workspace, item.id)
+                if state.draft_id == item.id:
+                    state.draft, state.versions, state.draft_id = None, None, None
+                st.rerun()
+
+# --- 语料 -----------------------------------------------------------------------------------------
+with tab_corpus:
+    files, errors = describe_corpus(settings.corpus_dir)
+    st.caption(f"{len(files)} 篇报告已入库，索引 {retriever.index.count()} 个段落。范文只作结构和文风参考，不作为事实。")
+    st.dataframe([{"文件": f.name, "字数": f.chars, "章节": len(f.report.sections),
+                   "包含": "、".join(sorted(ROLE_LABELS[r] for r in f.report.roles()))} for f in files],
+                 width="stretch", hide_index=True)
+    for error in errors:
+        st.warning(error)
+    upload = st.file_uploader("添加报告（.txt / .docx / .md，5 MB 以内）", type=["txt", "docx", "md"], key="corpus_upload")
+    if st.button("加入语料库", key="corpus_add"):
+        if upload is None:
+            show_error("请先选择要上传的文件")
+        else:
+            try:
+                path = add_file(settings.corpus_dir, upload.name, upload.getvalue())
+                result = retriever.index.sync()
+                st.success(f"已加入 {path.name}，新增索引 {result.embedded_chunks} 个段落")
+            except ReportLoadError as error:
+                show_error(str(error))
+    names = [f.name for f in files]
+    cols = st.columns([3, 1, 1])
+    doomed = cols[0].selectbox("移除报告", names, key="corpus_remove_name") if names else None
+    if cols[1].button("移除", key="corpus_remove", disabled=not names):
+        remove_file(settings.corpus_dir, doomed)
+        retriever.index.sync()
+        st.rerun()
+    if cols[2].button("重建索引", key="corpus_rebuild"):
+        with st.spinner("正在重建索引…"):
+            result = retriever.index.rebuild()
+        st.success(f"索引已重建：{retriever.index.count()} 个段落，用时 {result.seconds:.1f} 秒")

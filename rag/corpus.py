@@ -34,6 +34,17 @@ def read_corpus_file(path: Path) -> CorpusFile:
     return CorpusFile(path.name, hashlib.sha256(data).hexdigest(), parse_file_text(text, path.name), len(text))
 
 
+def describe_corpus(folder: Path) -> tuple[list[CorpusFile], list[str]]:
+    """Every readable report in the folder, and a message for each file that is not."""
+    files, errors = [], []
+    for path in corpus_paths(folder):
+        try:
+            files.append(read_corpus_file(path))
+        except ReportLoadError as error:
+            errors.append(str(error))
+    return files, errors
+
+
 def validate_upload(name: str, data: bytes) -> Report:
     """Check that an uploaded file is a readable report with at least one numbered section."""
     report = parse_file_text(read_text(data, name), name)

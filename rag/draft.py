@@ -4,16 +4,18 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rag.llm import LLMError
 from rag.offline import SectionJob
 from rag.outline import DraftOptions, Outline, OutlineSection, plan_outline
-from rag.retrieve import Hit, Retriever
 from report import Report, Role, Section, parse_text, section_text, to_text
 from report.facts import MAX_FACT_CHARS, Fact, parse_facts
 from report.numbering import Style, format_marker
 from report.parse import strip_markdown
+
+if TYPE_CHECKING:
+    from rag.retrieve import Hit, Retriever
 
 MAX_FACTS = 200
 EXEMPLARS_PER_SECTION = 3
@@ -79,7 +81,7 @@ class Draft:
     """A drafted report with its outline, facts, engine label and the sources of every part."""
 
     report: Report
-    outline: Outline
+    outline: Outline | None
     facts: list[Fact]
     options: DraftOptions
     engine: str
@@ -104,6 +106,19 @@ class Draft:
         return {"title": self.report.title, "engine": self.engine, "offline": self.offline,
                 "facts": [fact.text for fact in self.facts], "warnings": self.warnings, "sections": parts,
                 "text": to_text(self.report)}
+
+
+def sources_to_json(sources: dict[str, list[Source]]) -> dict[str, list[dict[str, str]]]:
+    """Sources as plain dicts, for saving."""
+    return {key: [asdict(source) for source in items] for key, items in sources.items()}
+
+
+def restore_draft(text: str, sources: dict[str, list[dict[str, str]]], facts_text: str, options: dict[str, Any],
+                  engine: str, offline: bool) -> Draft:
+    """A draft rebuilt from its saved text and metadata (the outline is not kept)."""
+    known = {name for name in DraftOptions.__dataclass_fields__}
+    return Draft(parse_text(text), None, parse_facts(facts_text), DraftOptions(**{k: v for k, v in options.items() if k in known}),
+                 engine, offline, {key: [Source(**item) for item in items] for key, items in sources.items()})
 
 
 class DraftError(RuntimeError):
@@ -219,3 +234,10 @@ def _attach(draft: Draft, part: OutlineSection, text: str, heading_line: str, hi
     else:
         draft.sources[str(len(draft.report.sections))] = sources
         draft.report.sections.append(section_from_text("\n".join(lines), heading_line, part.role))
+
+
+def example_facts() -> str:
+    """The example facts behind the page's "载入示例" button."""
+    from rag.config import PROJECT_ROOT
+
+    return (PROJECT_ROOT / "examples" / "facts.txt").read_text(encoding="utf-8")

@@ -81,6 +81,13 @@ class Index:
             metadatas=[chunk_metadata(chunk, digest) for chunk in chunks],
         )
 
+    def rebuild(self, progress: Callable[[str], None] | None = None) -> SyncResult:
+        """Drop every chunk and index the corpus again (cached embeddings make this quick)."""
+        self.client.delete_collection(self.collection.name)
+        self.collection = get_collection(self.client, self.embedder.name)
+        self.version += 1
+        return self.sync(progress)
+
     def remove_report(self, name: str) -> None:
         """Drop every chunk of a report."""
         self.collection.delete(where={"report": name})

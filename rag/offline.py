@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from rag.outline import DraftOptions, OutlineSection, theme_by_id
-from rag.retrieve import Hit
 from report import Role
 from report.facts import Fact
 from report.numbering import Style, format_marker
+
+if TYPE_CHECKING:
+    from rag.retrieve import Hit
 
 OFFLINE_LABEL = "离线模式（未连接大模型：仅依据所填事实组稿）"
 TODO_PROBLEMS = "【待补充：本年度工作中存在的问题和不足】"

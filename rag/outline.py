@@ -1,6 +1,7 @@
 """Group facts into themes and plan an editable outline (stage 1 and 2 of drafting)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -138,3 +139,33 @@ def report_title(options: DraftOptions) -> str:
     if options.kind.startswith("年度"):
         return f"{options.unit}{year}{options.kind}"
     return f"{options.unit}{year}年{options.kind}"
+
+
+ROLE_NAMES = {Role.OPENING: "开篇", Role.ACHIEVEMENT: "工作成效", Role.PROBLEMS: "存在问题",
+              Role.NEXT_STEPS: "下一步打算", Role.CLOSING: "结尾"}
+
+
+def outline_rows(outline: Outline) -> list[dict[str, str]]:
+    """The outline as table rows for editing: part, heading, fact numbers (1-based)."""
+    return [{"部分": ROLE_NAMES[s.role], "标题": s.heading, "事实": "、".join(str(i + 1) for i in s.facts),
+             "主题": s.theme} for s in outline.sections]
+
+
+def outline_from_rows(rows: list[dict[str, str]], title: str, fact_count: int) -> Outline:
+    """An outline from edited rows; raises ValueError (Chinese) on a bad fact number or empty heading."""
+    by_name = {name: role for role, name in ROLE_NAMES.items()}
+    sections = []
+    for number, row in enumerate(rows, 1):
+        role = by_name.get(str(row.get("部分", "")).strip(), Role.ACHIEVEMENT)
+        heading = str(row.get("标题") or "").strip()
+        if not heading:
+            raise ValueError(f"提纲第 {number} 行的标题为空")
+        facts = []
+        for piece in re.split(r"[，,、\s]+", str(row.get("事实") or "").strip()):
+            if not piece:
+                continue
+            if not piece.isdigit() or not 1 <= int(piece) <= fact_count:
+                raise ValueError(f"提纲第 {number} 行的事实序号“{piece}”无效（应为 1～{fact_count}）")
+            facts.append(int(piece) - 1)
+        sections.append(OutlineSection(role, heading, str(row.get("主题") or "custom"), facts))
+    return Outline(title, sections)

@@ -6,15 +6,17 @@ order, each trimmed to fit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from rag.llm import Message, OpenAIChat
 from rag.offline import SectionJob
 from rag.outline import STYLES, report_title
 from rag.prompts import render_prompt
-from rag.retrieve import Hit
 from rag.tokens import count_tokens, trim_to_tokens
 from report import ROLE_LABELS, Role
+
+if TYPE_CHECKING:
+    from rag.retrieve import Hit
 
 PROMPT_BUDGET = 3000  # tokens for system + user prompt of one section
 # A sample passage teaches structure and tone in its first sentences; longer excerpts add tokens,

@@ -63,6 +63,10 @@ class Retriever:
         self._keyword = KeywordIndex([meta.get("tokens", "").split() for meta in got["metadatas"]])
         self._built_version = self.index.version
 
+    def warm(self) -> None:
+        """Load everything the first search needs (chunk table, word cutter, query embedder)."""
+        self.search("党支部工作", k=1)
+
     def dense_ranking(self, query: str, depth: int, role: str | None) -> list[str]:
         """Chunk ids by cosine similarity to the query."""
         count = len(self._ids)

@@ -6,6 +6,7 @@ changing the item numbering); the others say clearly that they need an LLM.
 from __future__ import annotations
 
 import copy
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -170,3 +171,8 @@ class Versions:
         self.undo_stack.append(self.current)
         self.current = self.redo_stack.pop()
         return True
+
+
+def line_diff(old: str, new: str) -> str:
+    """A unified diff of two section texts, line by line."""
+    return "\n".join(difflib.unified_diff(old.splitlines(), new.splitlines(), "修改前", "修改后", lineterm="", n=1))

@@ -1,24 +1,166 @@
-"""The Streamlit page, driven through AppTest."""
+"""The Streamlit page, driven through AppTest: each tab's main flow and its error paths."""
 from __future__ import annotations
+
+import uuid
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from history import HistoryStore
 from rag.config import PROJECT_ROOT, Settings
+from tests.fake_openai import FakeOpenAIServer, Status
 
 
 @pytest.fixture()
 def app(indexed_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("REPORT_DATA_DIR", str(indexed_settings.data_dir))
     monkeypatch.setenv("REPORT_CORPUS_DIR", str(indexed_settings.corpus_dir))
-    page = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    page = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    page.query_params["ws"] = f"test{uuid.uuid4().hex[:10]}"
     page.run()
+    assert not page.exception
     return page
 
 
-def test_search_shows_real_results(app: AppTest) -> None:
+def texts(page: AppTest) -> str:
+    """Everything the page shows as text, markdown, captions, alerts and code."""
+    parts = [e.value for e in page.text] + [e.value for e in page.markdown] + [e.value for e in page.caption]
+    parts += [e.value for e in page.error] + [e.value for e in page.info] + [e.value for e in page.warning]
+    parts += [e.value for e in page.success] + [e.value for e in page.code]
+    return "\n".join(str(part) for part in parts)
+
+
+def drafted(page: AppTest) -> AppTest:
+    page.button(key="load_example").click().run()
+    page.text_input(key="unit").input("机关第一党支部").run()
+    page.text_input(key="year").input("2024").run()
+    page.button(key="draft_button").click().run()
+    assert not page.exception
+    return page
+
+
+def saved(page: AppTest, settings: Settings) -> list:
+    return HistoryStore(settings.data_dir / "history.sqlite").list(page.query_params["ws"])
+
+
+def test_draft_from_example_shows_sections_sources_and_is_saved(app: AppTest, indexed_settings: Settings) -> None:
+    drafted(app)
+    shown = texts(app)
+    assert "机关第一党支部2024年度工作总结" in shown and "离线模式" in shown
+    assert "全年召开支部党员大会4次" in shown and "一、强化理论武装，筑牢思想根基" in shown.replace("\\", "")
+    assert any(e.label.startswith("参考范文（") for e in app.expander)
+    assert len(saved(app, indexed_settings)) == 1
+    assert app.text_area(key="facts").value.startswith("- 全年召开支部党员大会4次")
+
+
+def test_empty_facts_give_a_clear_message(app: AppTest) -> None:
+    app.text_area(key="facts").input("   ").run()
+    app.button(key="draft_button").click().run()
+    assert "请先填写本年度的工作事实" in texts(app)
+    assert app.session_state["draft"] is None
+
+
+def test_outline_can_be_planned_and_edited_before_drafting(app: AppTest) -> None:
+    app.button(key="load_example").click().run()
+    app.button(key="plan").click().run()
+    assert not app.exception and app.session_state["outline"]["rows"][1]["标题"] == "强化理论武装，筑牢思想根基"
+    app.button(key="draft_button").click().run()
+    assert app.session_state["draft"].report.sections[0].title == "一、强化理论武装，筑牢思想根基"
+
+
+def test_revise_accept_undo_redo(app: AppTest, indexed_settings: Settings) -> None:
+    drafted(app)
+    app.selectbox(key="revise_section").set_value(0).run()
+    app.text_input(key="instruction").input("补充以下事实：开展读书分享会4次").run()
+    app.button(key="propose").click().run()
+    assert "修改后" in texts(app) and "开展读书分享会4次" in texts(app)
+    before = app.session_state["versions"].current
+    app.button(key="accept").click().run()
+    current = app.session_state["versions"].current
+    assert "开展读书分享会4次" in current.sections[0].children[-1].heading + current.sections[0].children[-1].body
+    assert all(a is b for a, b in zip(before.sections[1:], current.sections[1:])), "other sections untouched"
+    app.button(key="undo").click().run()
+    assert app.session_state["versions"].current is before
+    app.button(key="redo").click().run()
+    assert app.session_state["versions"].current is current
+    versions = HistoryStore(indexed_settings.data_dir / "history.sqlite").versions(app.query_params["ws"],
+                                                                                 app.session_state["draft_id"])
+    assert [v.note for v in versions] == ["起草", "修改：补充以下事实：开展读书分享会4次", "撤销", "重做"]
+
+
+def test_offline_refuses_instructions_that_need_an_llm(app: AppTest) -> None:
+    drafted(app)
+    app.text_input(key="instruction").input("扩写").run()
+    app.button(key="propose").click().run()
+    assert "需要配置大模型" in texts(app)
+
+
+def test_score_current_draft_and_pasted_text(app: AppTest) -> None:
+    drafted(app)
+    app.button(key="score").click().run()
+    assert app.metric[0].value.endswith("/ 100")
+    labels = [e.label for e in app.expander]
+    assert any("事实都写进了报告" in label for label in labels)
+    app.radio(key="score_source").set_value("粘贴文本").run()
+    app.button(key="score").click().run()
+    assert "请先粘贴报告全文" in texts(app)
+
+
+def test_history_reopen_rename_delete(app: AppTest, indexed_settings: Settings) -> None:
+    drafted(app)
+    draft_id = saved(app, indexed_settings)[0].id
+    app.session_state["draft"] = None
+    app.text_area(key="facts").input("别的事实").run()
+    app.button(key=f"open_{draft_id}").click().run()
+    assert app.session_state["draft"] is not None and app.text_area(key="facts").value.startswith("- 全年召开")
+    app.text_input(key=f"title_{draft_id}").input("我的草稿").run()
+    app.button(key=f"rename_{draft_id}").click().run()
+    assert saved(app, indexed_settings)[0].title == "我的草稿"
+    app.button(key=f"delete_{draft_id}").click().run()
+    assert saved(app, indexed_settings) == []
+
+
+def test_another_workspace_sees_no_drafts(app: AppTest, indexed_settings: Settings, monkeypatch) -> None:
+    drafted(app)
+    other = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    other.query_params["ws"] = "someone-else"
+    other.run()
+    assert saved(other, indexed_settings) == [] and "本工作区还没有保存的草稿" in texts(other)
+
+
+def test_user_text_is_escaped(app: AppTest) -> None:
+    hostile = "<script>alert('x')</script> **粗体** [链接](http://example.com)"
+    app.text_area(key="facts").input(hostile).run()
+    app.button(key="draft_button").click().run()
     assert not app.exception
-    app.text_input(key="query").input("选派突击队支援防汛救灾").run()
-    assert not app.exception
-    shown = " ".join(block.value for block in app.markdown)
-    assert "三是扛稳政治责任" in shown
+    assert any("<script>alert" in e.value for e in app.text), "shown as plain text"
+    assert all("<script>" not in e.value or "\\<script\\>" in e.value for e in app.markdown)
+
+
+def test_corpus_tab_lists_reports(app: AppTest) -> None:
+    frames = app.dataframe
+    assert frames and len(frames[0].value) == 5
+
+
+def test_llm_errors_keep_facts_and_partial_draft_and_hide_the_key(indexed_settings: Settings, monkeypatch) -> None:
+    with FakeOpenAIServer() as server:
+        monkeypatch.setenv("REPORT_DATA_DIR", str(indexed_settings.data_dir))
+        monkeypatch.setenv("REPORT_CORPUS_DIR", str(indexed_settings.corpus_dir))
+        monkeypatch.setenv("LLM_BASE_URL", server.base_url)
+        monkeypatch.setenv("LLM_API_KEY", "sk-never-show-this")
+        monkeypatch.setenv("LLM_MODEL", "fake-model")
+        monkeypatch.setenv("LLM_MAX_RETRIES", "1")
+        page = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+        page.query_params["ws"] = f"llm{uuid.uuid4().hex[:8]}"
+        page.run()
+        assert "大模型：fake-model" in texts(page)
+        page.button(key="load_example").click().run()
+        server.push(*[Status(500)] * 2)
+        page.button(key="draft_button").click().run()
+        shown = texts(page)
+        assert "HTTP 500" in shown and page.text_area(key="facts").value.startswith("- 全年召开")
+        assert "sk-never-show-this" not in shown
+        page.button(key="draft_button").click().run()
+        assert not page.exception and "大模型：fake-model" in texts(page)
+        assert page.session_state["draft"].offline is False
+        assert "sk-never-show-this" not in texts(page)
