@@ -11,7 +11,6 @@ from urllib.parse import urlparse
 import streamlit as st
 
 from eval.checklist import load_checklist
-from eval.output import STATUS_LABELS
 from eval.score import score_report
 from history import HistoryStore
 from rag.config import Settings, load_settings
@@ -31,6 +30,7 @@ st.set_page_config(page_title="党支部工作报告起草助手", page_icon="�
 KINDS = ["年度工作总结", "先锋支部创建汇报", "两年工作总结", "半年工作总结"]
 LENGTHS = ["简短", "标准", "详细"]
 STYLE_LABELS = {"arabic": "一、标题下用 1. 2. 3.", "shi": "一、标题下用 一是、二是"}
+STATUS_BADGES = {"pass": ":green[通过]", "fail": ":red[未通过]", "warn": ":orange[提醒]", "skip": ":gray[跳过]"}
 
 
 def md_escape(text: str) -> str:
@@ -310,7 +310,7 @@ with tab_score:
         st.metric("总分", f"{card.score:g} / 100", "达到及格线" if card.passed else f"未达到 {card.min_score:g} 分",
                   delta_color="normal" if card.passed else "inverse")
         for item in card.failures_first():
-            with st.expander(f"{STATUS_LABELS[item.status]}　{item.title}", expanded=item.status == "fail"):
+            with st.expander(f"{STATUS_BADGES[item.status]}　{md_escape(item.title)}", expanded=item.status == "fail"):
                 st.text(item.reason)
                 for location in item.locations[:30]:
                     st.text(f"【{location.section}】{location.excerpt}")

@@ -5,7 +5,7 @@ import json
 
 from eval.score import Scorecard
 
-STATUS_LABELS = {"pass": "✅ 通过", "fail": "❌ 未通过", "warn": "⚠️ 提醒", "skip": "⏭️ 跳过"}
+STATUS_LABELS = {"pass": "【通过】", "fail": "【未通过】", "warn": "【提醒】", "skip": "【跳过】"}
 
 
 def to_json(card: Scorecard) -> str:

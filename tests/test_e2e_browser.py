@@ -4,6 +4,7 @@ Screenshots of every step go to artifacts/screenshots/ (git-ignored) for a perso
 """
 from __future__ import annotations
 
+import shutil
 import uuid
 from pathlib import Path
 
@@ -79,6 +80,38 @@ def test_offline_flow_in_a_real_browser(indexed_settings: Settings, tmp_path: Pa
         page.get_by_role("button", name="打开").first.click()
         page.get_by_role("tab", name="修改").click()
         page.get_by_role("button", name="生成修改").wait_for()
+
+    # A restart of the app: the same address finds the same drafts.
+    with streamlit_app(indexed_settings, tmp_path / "app2.log") as base, browser_page() as page:
+        page.goto(f"{base}/?ws={workspace}")
+        page.get_by_role("tab", name="历史").click()
+        page.get_by_text("机关第一党支部2024年度工作总结").first.wait_for()
+        shot(page, "offline-6-after-restart")
+
+
+def test_corpus_upload_in_a_real_browser(indexed_settings: Settings, tmp_path: Path) -> None:
+    # A corpus of its own (the embedding cache is copied, so indexing it is quick).
+    settings = indexed_settings.with_paths(data_dir=tmp_path / "data", corpus_dir=tmp_path / "corpus")
+    shutil.copytree(indexed_settings.corpus_dir, settings.corpus_dir)
+    settings.data_dir.mkdir()
+    shutil.copy(indexed_settings.data_dir / "embeddings.sqlite", settings.data_dir)
+    binary = tmp_path / "scan.txt"
+    binary.write_bytes(bytes(range(256)) * 4)
+    report = tmp_path / "user_report.txt"
+    report.write_text("2024年，支部坚持以习近平新时代中国特色社会主义思想为指导。\n一、加强理论学习\n"
+                      "1.组织集中学习。全年组织学习。\n二、夯实组织基础\n1.落实三会一课。按时召开会议。\n", encoding="utf-8")
+    with streamlit_app(settings, tmp_path / "app.log") as base, browser_page() as page:
+        page.goto(f"{base}/?ws=e2ecorpus")
+        page.get_by_role("tab", name="语料").click()
+        uploader = page.locator("[data-testid='stFileUploader'] input[type='file']").last
+        uploader.set_input_files(str(binary))
+        page.get_by_role("button", name="加入语料库").click()
+        page.get_by_text("不是文本文件").wait_for()
+        uploader.set_input_files(str(report))
+        page.get_by_role("button", name="加入语料库").click()
+        page.get_by_text("已加入 user_report.txt").wait_for()
+        shot(page, "corpus-upload")
+    assert (settings.corpus_dir / "user_report.txt").exists()
 
 
 def test_llm_flow_in_a_real_browser(indexed_settings: Settings, tmp_path: Path) -> None:

@@ -1,0 +1,66 @@
+"""The .docx export (official layout) and the history store."""
+from __future__ import annotations
+
+import io
+import sqlite3
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from history import HistoryStore
+from report import load_report, parse_text, read_text, to_text
+from report.docx import Fonts, to_docx
+from tests.conftest import SAMPLES, sample
+
+
+def east_asian_font(run) -> str:
+    return run._element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name[:3])
+def test_docx_round_trips_through_the_parser(path: Path) -> None:
+    report = load_report(path)
+    data = to_docx(report)
+    assert to_text(parse_text(read_text(data, "x.docx"))) == to_text(report)
+
+
+def test_docx_layout_follows_the_official_format() -> None:
+    report = load_report(sample("003"))
+    report.title = "省直机关后勤服务中心2021年工作总结"
+    document = docx.Document(io.BytesIO(to_docx(report)))
+    page = document.sections[0]
+    assert (round(page.page_width.cm, 1), round(page.page_height.cm, 1)) == (21.0, 29.7)
+    assert round(page.top_margin.cm, 1) == 3.7 and round(page.left_margin.cm, 1) == 2.8
+    title = document.paragraphs[0]
+    assert title.alignment == 1 and title.runs[0].bold and title.runs[0].font.size == Pt(22)
+    assert east_asian_font(title.runs[0]) == Fonts().title
+    heading1 = next(p for p in document.paragraphs if p.text.startswith("一、"))
+    assert east_asian_font(heading1.runs[0]) == "黑体" and heading1.runs[0].font.size == Pt(16)
+    heading2 = next(p for p in document.paragraphs if p.text.startswith("（一）"))
+    assert east_asian_font(heading2.runs[0]) == "楷体_GB2312"
+    assert east_asian_font(heading2.runs[1]) == "仿宋_GB2312", "the body after a run-in heading is 仿宋"
+    body = document.paragraphs[1]
+    assert east_asian_font(body.runs[0]) == "仿宋_GB2312" and body.paragraph_format.first_line_indent == Pt(32)
+
+
+def test_history_saves_versions_and_survives_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite"
+    store = HistoryStore(path)
+    draft_id = store.create("ws1", "草稿", "离线模式", True, "- 事实", {"year": "2024"}, "正文一", {"0": []})
+    store.add_version("ws1", draft_id, "正文二", {}, "修改：精简")
+    reopened = HistoryStore(path)
+    assert [v.text for v in reopened.versions("ws1", draft_id)] == ["正文一", "正文二"]
+    assert reopened.list("ws1")[0].versions == 2 and reopened.list("ws2") == []
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with pytest.raises(KeyError):
+        reopened.latest("ws2", draft_id)
+    with pytest.raises(ValueError):
+        reopened.rename("ws1", draft_id, "  ")
+    reopened.rename("ws1", draft_id, "新标题")
+    assert reopened.get("ws1", draft_id).title == "新标题"
+    reopened.delete("ws1", draft_id)
+    assert reopened.list("ws1") == []
