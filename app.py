@@ -219,6 +219,8 @@ with tab_draft:
             outline = None
             if state.outline and state.outline["facts"] == len(facts):
                 outline = outline_from_rows(list(edited), state.outline["title"], len(facts))
+            elif state.outline:
+                st.info("事实条数已变化，已按新的事实重新生成提纲。")
             with st.status("正在起草…", expanded=True) as status:
                 preview = st.empty()
                 try:

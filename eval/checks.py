@@ -61,6 +61,13 @@ def excerpt_at(section: str, line: str, start: int, end: int) -> Location:
     return Location(section, excerpt)
 
 
+def verdict(findings: list[Location], failed: str, passed: str) -> Outcome:
+    """Fail with ``failed`` (``{n}`` is the number of findings) when there are findings, else pass."""
+    if findings:
+        return Outcome(False, failed.format(n=len(findings)), findings)
+    return Outcome(True, passed)
+
+
 def head_location(section: str, line: str) -> Location:
     return excerpt_at(section, line, 0, min(len(line), EXCERPT_CHARS))
 
@@ -150,9 +157,7 @@ def check_numbering(doc: Document, params: dict[str, Any], facts: list[Fact] | N
             siblings(section.children, section.title, here)
 
     siblings(doc.report.sections, "全文一级标题", set())
-    if problems:
-        return Outcome(False, f"编号有 {len(problems)} 处问题", problems)
-    return Outcome(True, "各级编号连续、一致")
+    return verdict(problems, "编号有 {n} 处问题", "各级编号连续、一致")
 
 
 def _edit_distance_at_most_one(a: str, b: str) -> bool:
@@ -196,9 +201,7 @@ def check_formulations(doc: Document, params: dict[str, Any], facts: list[Fact] 
                     if any(line[start:end] in v or v in line[start:end] for v in term.get("variants", [])):
                         continue
                     findings.append(Location(section, f"“{line[start:end]}”疑为“{canonical}”之误"))
-    if findings:
-        return Outcome(False, f"有 {len(findings)} 处规范表述不准确", findings)
-    return Outcome(True, "未发现不规范的政治表述")
+    return verdict(findings, "有 {n} 处规范表述不准确", "未发现不规范的政治表述")
 
 
 @check("masks")
@@ -238,9 +241,7 @@ def check_typos(doc: Document, params: dict[str, Any], facts: list[Fact] | None)
             if any(line[match.start() - 1:match.end()] in wrong or context in wrong for wrong in confusions):
                 continue
             findings.append(Location(section, f"“{pair}”疑为多字：{excerpt_at(section, line, match.start(), match.end()).excerpt}"))
-    if findings:
-        return Outcome(False, f"发现 {len(findings)} 处疑似错别字或多字", findings)
-    return Outcome(True, "未发现常见错别字或多字")
+    return verdict(findings, "发现 {n} 处疑似错别字或多字", "未发现常见错别字或多字")
 
 
 _COUNTED = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
@@ -313,9 +314,7 @@ def check_invented_numbers(doc: Document, params: dict[str, Any], facts: list[Fa
             if offset >= skip and value not in allowed:
                 location = excerpt_at(section, line, offset, offset + len(value))
                 invented.append(Location(section, f"“{value}”不在事实中：{location.excerpt}"))
-    if invented:
-        return Outcome(False, f"有 {len(invented)} 个数字不在用户事实中", invented)
-    return Outcome(True, "报告中的数字都来自用户事实")
+    return verdict(invented, "有 {n} 个数字不在用户事实中", "报告中的数字都来自用户事实")
 
 
 @check("llm_judge")

@@ -1,6 +1,7 @@
 """Hybrid retrieval: dense (Chroma) + keyword (BM25), fused by reciprocal rank, diversified."""
 from __future__ import annotations
 
+import threading
 from dataclasses import asdict, dataclass
 from enum import Enum
 from typing import Any
@@ -46,6 +47,7 @@ class Retriever:
 
     def __init__(self, index: Index) -> None:
         self.index = index
+        self._lock = threading.Lock()  # the page shares one retriever across sessions
         self._built_version = -1
         self._ids: list[str] = []
         self._rows: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -54,8 +56,11 @@ class Retriever:
 
     def refresh(self) -> None:
         """Reload chunk texts and BM25 words from the index if it changed."""
-        if self._built_version == self.index.version:
-            return
+        with self._lock:
+            if self._built_version != self.index.version:
+                self._reload()
+
+    def _reload(self) -> None:
         got = self.index.collection.get(include=["documents", "metadatas"])
         self._ids = list(got["ids"])
         self._rows = {i: (doc, meta) for i, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])}

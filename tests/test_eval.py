@@ -114,53 +114,46 @@ def corrupt_repeat_number(text: str) -> str:
     return re.sub(r"\n2\.", "\n1.", text, count=1)
 
 
-def corrupt_mask(text: str) -> str:
-    return text.replace("。", "。XX同志带头讲党课。", 1)
+def inserting(sentence: str):
+    """A corruption that adds ``sentence`` after the first full stop."""
+    def corrupt(text: str) -> str:
+        return text.replace("。", f"。{sentence}", 1)
+    return corrupt
 
 
 def corrupt_formulation(text: str) -> str:
     return text.replace("习近平新时代中国特色社会主义思想", "习近平新时代中国特色社会主意思想", 1)
 
 
-def corrupt_variant(text: str) -> str:
-    return text.replace("。", "。树牢四种意识。", 1)
-
-
-def corrupt_typo(text: str) -> str:
-    return text.replace("。", "。组织集休学习。", 1)
-
-
-def corrupt_doubled(text: str) -> str:
-    return text.replace("。", "。持续推进进支部建设。", 1)
-
-
-def corrupt_number(text: str) -> str:
-    return text.replace("。", "。全年新发展党员37名。", 1)
-
+corrupt_mask = inserting("XX同志带头讲党课。")
+corrupt_variant = inserting("树牢四种意识。")
+corrupt_typo = inserting("组织集休学习。")
+corrupt_doubled = inserting("持续推进进支部建设。")
+corrupt_number = inserting("全年新发展党员37名。")
 
 CORRUPTIONS = [
-    ("003", corrupt_drop_problems, "problems"),
-    ("004", corrupt_drop_problems, "problems"),
-    ("002", corrupt_drop_next_steps, "next_steps"),
-    ("004", corrupt_drop_next_steps, "next_steps"),
-    ("000", corrupt_drop_sections, "achievement_sections"),
-    ("000", corrupt_skip_number, "numbering"),
-    ("002", corrupt_skip_number, "numbering"),
-    ("000", corrupt_repeat_number, "numbering"),
-    ("001", corrupt_mask, "masks"),
-    ("002", corrupt_mask, "masks"),
-    ("000", corrupt_formulation, "formulations"),
-    ("003", corrupt_formulation, "formulations"),
-    ("001", corrupt_variant, "formulations"),
-    ("000", corrupt_typo, "typos"),
-    ("003", corrupt_doubled, "typos"),
-    ("001", corrupt_number, "invented_numbers"),
-    ("004", corrupt_number, "invented_numbers"),
+    ("003", "drop_problems", corrupt_drop_problems, "problems"),
+    ("004", "drop_problems", corrupt_drop_problems, "problems"),
+    ("002", "drop_next_steps", corrupt_drop_next_steps, "next_steps"),
+    ("004", "drop_next_steps", corrupt_drop_next_steps, "next_steps"),
+    ("000", "drop_sections", corrupt_drop_sections, "achievement_sections"),
+    ("000", "skip_number", corrupt_skip_number, "numbering"),
+    ("002", "skip_number", corrupt_skip_number, "numbering"),
+    ("000", "repeat_number", corrupt_repeat_number, "numbering"),
+    ("001", "mask", corrupt_mask, "masks"),
+    ("002", "mask", corrupt_mask, "masks"),
+    ("000", "formulation", corrupt_formulation, "formulations"),
+    ("003", "formulation", corrupt_formulation, "formulations"),
+    ("001", "variant", corrupt_variant, "formulations"),
+    ("000", "typo", corrupt_typo, "typos"),
+    ("003", "doubled", corrupt_doubled, "typos"),
+    ("001", "number", corrupt_number, "invented_numbers"),
+    ("004", "number", corrupt_number, "invented_numbers"),
 ]
 
 
-@pytest.mark.parametrize("prefix, corrupt, item_id", CORRUPTIONS,
-                         ids=[f"{p}-{c.__name__[8:]}" for p, c, _ in CORRUPTIONS])
+@pytest.mark.parametrize("prefix, corrupt, item_id", [(p, c, i) for p, _, c, i in CORRUPTIONS],
+                         ids=[f"{p}-{name}" for p, name, _, _ in CORRUPTIONS])
 def test_corruption_is_caught_by_its_check(prefix: str, corrupt, item_id: str) -> None:
     original = clean(prefix)
     facts = facts_of(original)
