@@ -20,9 +20,11 @@ if TYPE_CHECKING:
 
 PROMPT_BUDGET = 3000  # tokens for system + user prompt of one section
 # A sample passage teaches structure and tone in its first sentences; longer excerpts add tokens,
-# not style. Two per section, each cut to this many tokens (see bench/drafting.py).
-EXEMPLAR_TOKENS = 110
-EXEMPLARS = 2
+# not style. Two per section (one for the single-paragraph opening and closing), each cut to
+# this many tokens (see bench/drafting.py).
+EXEMPLAR_TOKENS = 100
+EXEMPLARS = {Role.OPENING: 1, Role.CLOSING: 1}
+DEFAULT_EXEMPLARS = 2
 LENGTH_HINTS = {"简短": "篇幅从简", "标准": "篇幅适中", "详细": "内容详实"}
 
 
@@ -69,7 +71,7 @@ def build_messages(job: SectionJob, budget: int = PROMPT_BUDGET) -> BuiltPrompt:
     room = budget - fixed
     blocks: list[str] = []
     trimmed: list[str] = []
-    for index, hit in enumerate(job.exemplars[:EXEMPLARS], 1):
+    for index, hit in enumerate(job.exemplars[:EXEMPLARS.get(job.part.role, DEFAULT_EXEMPLARS)], 1):
         if room <= 40:
             break
         block = exemplar_block(hit, trim_to_tokens(hit.text, EXEMPLAR_TOKENS), index)

@@ -164,3 +164,36 @@ def test_llm_errors_keep_facts_and_partial_draft_and_hide_the_key(indexed_settin
         assert not page.exception and "大模型：fake-model" in texts(page)
         assert page.session_state["draft"].offline is False
         assert "sk-never-show-this" not in texts(page)
+
+
+def test_corpus_remove_and_rebuild(indexed_settings: Settings, tmp_path, monkeypatch) -> None:
+    import shutil
+
+    corpus, data = tmp_path / "corpus", tmp_path / "data"
+    shutil.copytree(indexed_settings.corpus_dir, corpus)
+    data.mkdir()
+    shutil.copy(indexed_settings.data_dir / "embeddings.sqlite", data)
+    monkeypatch.setenv("REPORT_DATA_DIR", str(data))
+    monkeypatch.setenv("REPORT_CORPUS_DIR", str(corpus))
+    page = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    page.query_params["ws"] = "corpusadmin"
+    page.run()
+    doomed = page.selectbox(key="corpus_remove_name").value
+    page.button(key="corpus_remove").click().run()
+    assert not (corpus / doomed).exists() and len(page.dataframe[0].value) == 4
+    page.button(key="corpus_rebuild").click().run()
+    assert "索引已重建" in texts(page)
+    assert "语料库：4 篇报告" in texts(page)
+
+
+def test_llm_settings_from_streamlit_secrets(indexed_settings: Settings, monkeypatch) -> None:
+    monkeypatch.setenv("REPORT_DATA_DIR", str(indexed_settings.data_dir))
+    monkeypatch.setenv("REPORT_CORPUS_DIR", str(indexed_settings.corpus_dir))
+    with FakeOpenAIServer() as server:
+        page = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+        page.secrets["LLM_BASE_URL"] = server.base_url
+        page.secrets["LLM_MODEL"] = "secret-model"
+        page.secrets["LLM_API_KEY"] = "sk-from-secrets"
+        page.query_params["ws"] = "secrets"
+        page.run()
+        assert "大模型：secret-model" in texts(page) and "sk-from-secrets" not in texts(page)
