@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
-from rag.outline import DraftOptions, OutlineSection, theme_by_id
+from rag.outline import DraftOptions, OutlineSection, find_theme
 from report import Role
 from report.facts import Fact
 from report.numbering import Style, format_marker
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 OFFLINE_LABEL = "离线模式（未连接大模型：仅依据所填事实组稿）"
 TODO_PROBLEMS = "【待补充：本年度工作中存在的问题和不足】"
 TODO_NEXT = "【待补充：下一步工作打算】"
+TODO_WORK = "【待补充：本部分的具体工作和成效】"
 _TITLE_OK = re.compile(r"^[\u4e00-\u9fff“”、，]{4,14}$")
 _ASCII_PUNCT = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
 
@@ -99,22 +100,15 @@ def compose(job: SectionJob) -> str:
     if part.role == Role.CLOSING:
         return (f"新的一年，{_subject(options)}将坚持以习近平新时代中国特色社会主义思想为指导，"
                 "团结带领全体党员奋发进取、真抓实干，推动支部建设和各项工作再上新台阶。")
-    lead = theme_by_id(part.theme).lead if _known_theme(part.theme) else ""
-    if part.role == Role.ACHIEVEMENT:
+    theme = find_theme(part.theme)
+    lead = theme.lead if theme else ""
+    if not job.facts:
+        body = [{Role.PROBLEMS: TODO_PROBLEMS, Role.NEXT_STEPS: TODO_NEXT}.get(part.role, TODO_WORK)]
+    elif part.role == Role.ACHIEVEMENT:
         body = _items(job.facts, style, exemplar_titles(job.exemplars))
-    elif not job.facts:
-        body = [TODO_PROBLEMS if part.role == Role.PROBLEMS else TODO_NEXT]
     else:
         body = _items(job.facts, style, [])
     return "\n".join(line for line in [lead, *body] if line)
-
-
-def _known_theme(theme_id: str) -> bool:
-    try:
-        theme_by_id(theme_id)
-    except StopIteration:
-        return False
-    return True
 
 
 class OfflineWriter:

