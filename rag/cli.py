@@ -76,6 +76,18 @@ def _write_output(text: str, out: str | None) -> None:
         print(text)
 
 
+def _write_report(report, out: str | None) -> None:
+    """Write a report in the format its file name asks for (.docx, .md, else text); stdout gets Markdown."""
+    from report import to_markdown, to_text
+    from report.docx import to_docx
+
+    if out and out.lower().endswith(".docx"):
+        Path(out).write_bytes(to_docx(report))
+        print(f"已写入 {out}", file=sys.stderr)
+        return
+    _write_output(to_text(report) if out and not out.lower().endswith(".md") else to_markdown(report), out)
+
+
 def cmd_draft(args: argparse.Namespace) -> int:
     from rag.draft import DraftError, DraftInputError, draft_report
     from rag.engine import make_writer
@@ -110,25 +122,18 @@ def cmd_draft(args: argparse.Namespace) -> int:
     except DraftError as error:
         print(f"错误：{error}（已保留写出的部分）", file=sys.stderr)
         draft, status = error.draft, 1
-    _write_output(_render_draft(draft, args), args.out)
-    return status
-
-
-def _render_draft(draft, args: argparse.Namespace) -> str:
-    from report import to_markdown, to_text
-
     if args.json:
-        return json.dumps(draft.to_dict(), ensure_ascii=False, indent=2)
-    if args.out and not args.out.endswith(".md"):
-        return to_text(draft.report)
-    return to_markdown(draft.report)
+        _write_output(json.dumps(draft.to_dict(), ensure_ascii=False, indent=2), args.out)
+    else:
+        _write_report(draft.report, args.out)
+    return status
 
 
 def cmd_revise(args: argparse.Namespace) -> int:
     from rag.engine import make_chat
     from rag.llm import LLMError
     from rag.revise import RevisionError, revise
-    from report import ReportLoadError, load_report, to_markdown, to_text
+    from report import ReportLoadError, load_report
 
     try:
         report = load_report(args.draft)
@@ -140,9 +145,7 @@ def cmd_revise(args: argparse.Namespace) -> int:
         print(f"错误：{error}", file=sys.stderr)
         return 1
     print(revision.note, file=sys.stderr)
-    target = args.out or args.draft
-    markdown = str(target).endswith(".md")
-    _write_output(to_markdown(revision.after) if markdown else to_text(revision.after), args.out)
+    _write_report(revision.after, args.out)
     return EXIT_OK
 
 
@@ -166,14 +169,14 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--style", choices=["arabic", "shi"], default="arabic", help="条目格式：1. 或 一是")
     draft.add_argument("--no-problems", action="store_true")
     draft.add_argument("--no-next-steps", action="store_true")
-    draft.add_argument("--out")
+    draft.add_argument("--out", help="输出文件：.md、.docx 或 .txt（默认打印 Markdown）")
     draft.add_argument("--json", action="store_true")
     draft.set_defaults(run=cmd_draft)
     revise = commands.add_parser("revise", help="修改报告中的一个章节，其余不动")
     revise.add_argument("draft")
     revise.add_argument("--section", type=int, required=True, help="章节序号（从 1 起，按一级标题计）")
     revise.add_argument("--instruction", required=True)
-    revise.add_argument("--out")
+    revise.add_argument("--out", help="输出文件：.md、.docx 或 .txt（默认打印 Markdown）")
     revise.set_defaults(run=cmd_revise)
     return parser
 

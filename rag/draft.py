@@ -154,8 +154,10 @@ def clean_answer(text: str, heading_line: str) -> str:
     """Strip code fences and Markdown, and a repeated heading line, from a model's answer."""
     text = re.sub(r"^```\w*\s*|```\s*$", "", text.strip(), flags=re.M)
     lines = [line.strip() for line in strip_markdown(text).splitlines() if line.strip()]
-    if lines and heading_line and (lines[0] == heading_line or heading_line.endswith(lines[0].lstrip("一二三四五六七八九十、"))):
-        lines = lines[1:]
+    if lines and heading_line:
+        repeated = lines[0].lstrip("一二三四五六七八九十、").rstrip("。：:")
+        if lines[0] == heading_line or (len(repeated) >= 4 and heading_line.endswith(repeated)):
+            lines = lines[1:]
     return "\n".join(lines)
 
 

@@ -333,3 +333,17 @@ def test_drafting_works_with_an_empty_corpus(tmp_path: Path) -> None:
     empty = Retriever(Index(settings))
     draft = draft_report("组织党员开展主题党日活动", OPTIONS, empty, OfflineWriter())
     assert "组织党员开展主题党日活动。" in to_text(draft.report) and draft.sources["opening"] == []
+
+
+def test_cli_writes_docx_and_scores_it(indexed_settings: Settings, tmp_path: Path) -> None:
+    import docx
+
+    out = tmp_path / "draft.docx"
+    result = run_rag("draft", str(FACTS_DIR / "numbers.txt"), "--year", "2024", "--unit", "机关第一党支部",
+                     "--out", str(out), env=cli_env(indexed_settings))
+    assert result.returncode == 0, result.stderr
+    assert docx.Document(out).paragraphs[0].text == "机关第一党支部2024年度工作总结"
+    scored = subprocess.run([sys.executable, "-m", "eval", "score", str(out), "--facts", str(FACTS_DIR / "numbers.txt"),
+                             "--format", "json"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    items = {item["id"]: item["status"] for item in json.loads(scored.stdout)["items"]}
+    assert items["fact_coverage"] == items["invented_numbers"] == items["numbering"] == "pass"
