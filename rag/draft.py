@@ -30,6 +30,7 @@ class Writer(Protocol):
 
     label: str
     offline: bool
+    warnings: list[str]
 
     def write(self, job: SectionJob): ...
 
@@ -193,6 +194,7 @@ def draft_report(
     draft = Draft(report, outline, facts, options, writer.label, writer.offline)
     summary = outline_summary(outline)
     number, total = 0, len(outline.sections)
+    noted = len(writer.warnings)
     for index, part in enumerate(outline.sections, 1):
         part_facts = [facts[i] for i in part.facts if 0 <= i < len(facts)]
         hits = retriever.search(exemplar_query(part, part_facts), k=EXEMPLARS_PER_SECTION, role=part.role.value)
@@ -219,6 +221,7 @@ def draft_report(
         text = "".join(pieces) if writer.offline else clean_answer("".join(pieces), heading_line)
         _attach(draft, part, text, heading_line, hits)
         progress.section_end(index, total)
+    draft.warnings.extend(writer.warnings[noted:])
     draft.seconds = time.perf_counter() - started
     return draft
 

@@ -117,5 +117,8 @@ class OfflineWriter:
     label = OFFLINE_LABEL
     offline = True
 
+    def __init__(self) -> None:
+        self.warnings: list[str] = []
+
     def write(self, job: SectionJob) -> Iterator[str]:
         yield compose(job)

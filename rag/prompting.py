@@ -5,8 +5,8 @@ order, each trimmed to fit.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator
+from dataclasses import dataclass
+from typing import Iterator
 
 from rag.llm import Message, OpenAIChat
 from rag.offline import SectionJob
@@ -14,9 +14,6 @@ from rag.outline import STYLES, report_title
 from rag.prompts import render_prompt
 from rag.tokens import count_tokens, trim_to_tokens
 from report import ROLE_LABELS, Role
-
-if TYPE_CHECKING:
-    from rag.retrieve import Hit
 
 PROMPT_BUDGET = 3000  # tokens for system + user prompt of one section
 # A sample passage teaches structure and tone in its first sentences; longer excerpts add tokens,
@@ -36,7 +33,6 @@ class BuiltPrompt:
     tokens: int
     exemplars_used: int
     over_budget: bool = False
-    trimmed: list[str] = field(default_factory=list)
 
 
 def facts_block(job: SectionJob) -> str:
@@ -45,7 +41,7 @@ def facts_block(job: SectionJob) -> str:
     return "\n".join(f"{index}. {fact.text}" for index, fact in enumerate(job.facts, 1))
 
 
-def exemplar_block(hit: Hit, text: str, index: int) -> str:
+def exemplar_block(text: str, index: int) -> str:
     return f"【范文{index}】{text}"
 
 
@@ -70,22 +66,18 @@ def build_messages(job: SectionJob, budget: int = PROMPT_BUDGET) -> BuiltPrompt:
     fixed = count_tokens(system) + count_tokens(user("")) + 8
     room = budget - fixed
     blocks: list[str] = []
-    trimmed: list[str] = []
     for index, hit in enumerate(job.exemplars[:EXEMPLARS.get(job.part.role, DEFAULT_EXEMPLARS)], 1):
         if room <= 40:
             break
-        block = exemplar_block(hit, trim_to_tokens(hit.text, EXEMPLAR_TOKENS), index)
-        cost = count_tokens(block) + 2
-        if cost > room:
-            block = exemplar_block(hit, trim_to_tokens(hit.text, room - count_tokens(exemplar_block(hit, "", index)) - 4), index)
-            trimmed.append(hit.id)
-            cost = count_tokens(block) + 2
+        block = exemplar_block(trim_to_tokens(hit.text, EXEMPLAR_TOKENS), index)
+        if count_tokens(block) + 2 > room:
+            block = exemplar_block(trim_to_tokens(hit.text, room - count_tokens(exemplar_block("", index)) - 4), index)
         blocks.append(block)
-        room -= cost
+        room -= count_tokens(block) + 2
     exemplar_text = "\n\n".join(blocks) if blocks else "（无）"
     messages = [{"role": "system", "content": system}, {"role": "user", "content": user(exemplar_text)}]
     tokens = sum(count_tokens(m["content"]) for m in messages) + 8
-    return BuiltPrompt(messages, tokens, len(blocks), tokens > budget, trimmed)
+    return BuiltPrompt(messages, tokens, len(blocks), tokens > budget)
 
 
 class LLMWriter:
@@ -98,8 +90,12 @@ class LLMWriter:
         self.budget = budget
         self.label = f"大模型：{chat.name}"
         self.prompt_tokens = 0
+        self.warnings: list[str] = []
 
     def write(self, job: SectionJob) -> Iterator[str]:
         built = build_messages(job, self.budget)
         self.prompt_tokens += built.tokens
+        if built.over_budget:  # the facts are never cut; say so instead
+            self.warnings.append(f"“{job.part.heading}”的事实较多，提示词 {built.tokens} tokens 超出预算 {self.budget}，"
+                                 "已全部保留事实、不附范文")
         yield from self.chat.stream(built.messages)

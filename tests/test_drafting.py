@@ -347,3 +347,11 @@ def test_cli_writes_docx_and_scores_it(indexed_settings: Settings, tmp_path: Pat
                              "--format", "json"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
     items = {item["id"]: item["status"] for item in json.loads(scored.stdout)["items"]}
     assert items["fact_coverage"] == items["invented_numbers"] == items["numbering"] == "pass"
+
+
+def test_facts_over_the_budget_are_kept_whole_and_reported(server, retriever: Retriever) -> None:
+    facts_text = "\n".join(f"组织党员集中学习第{n}期理论读书班，参加党员{n + 20}人" for n in range(1, 41))
+    draft = draft_report(facts_text, OPTIONS, retriever, LLMWriter(chat_for(server), budget=600))
+    prompt = next(r["messages"][1]["content"] for r in server.requests if "第40期" in r["messages"][1]["content"])
+    assert all(f"第{n}期" in prompt for n in range(1, 41)) and "【范文" not in prompt
+    assert any("超出预算" in warning for warning in draft.warnings)
