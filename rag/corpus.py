@@ -27,11 +27,20 @@ def corpus_paths(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
 
 
+def content_digest(data: bytes) -> str:
+    """The content hash that tells whether a report changed."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_corpus_bytes(name: str, data: bytes) -> CorpusFile:
+    """Decode and parse one corpus file's bytes (raises ReportLoadError with the file's name)."""
+    text = read_text(data, name)
+    return CorpusFile(name, content_digest(data), parse_file_text(text, name), len(text))
+
+
 def read_corpus_file(path: Path) -> CorpusFile:
-    """Read, hash and parse one corpus file (raises ReportLoadError with the file's name)."""
-    data = path.read_bytes()
-    text = read_text(data, path.name)
-    return CorpusFile(path.name, hashlib.sha256(data).hexdigest(), parse_file_text(text, path.name), len(text))
+    """Read, hash and parse one corpus file."""
+    return parse_corpus_bytes(path.name, path.read_bytes())
 
 
 def describe_corpus(folder: Path) -> tuple[list[CorpusFile], list[str]]:

@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 from rag.chunks import Chunk, chunk_report
 from rag.config import Settings
-from rag.corpus import corpus_paths, read_corpus_file
+from rag.corpus import content_digest, corpus_paths, parse_corpus_bytes
 from rag.embed import Embedder, make_embedder
 from rag.keyword import tokenize
 from rag.store import add_batched, get_collection, make_client
@@ -101,13 +101,14 @@ class Index:
         for path in corpus_paths(self.settings.corpus_dir):
             present.add(path.name)
             try:
-                corpus_file = read_corpus_file(path)
+                data = path.read_bytes()
+                digest = f"{INDEX_FORMAT}:{content_digest(data)}"
+                if stored.get(path.name) == digest:  # unchanged: not even parsed again
+                    result.unchanged.append(path.name)
+                    continue
+                corpus_file = parse_corpus_bytes(path.name, data)
             except (ReportLoadError, OSError) as error:
-                result.errors.append(str(error))
-                continue
-            digest = f"{INDEX_FORMAT}:{corpus_file.digest}"
-            if stored.get(path.name) == digest:
-                result.unchanged.append(path.name)
+                result.errors.append(str(error) if isinstance(error, ReportLoadError) else f"{path.name}：{error}")
                 continue
             if progress:
                 progress(f"索引 {path.name}")
