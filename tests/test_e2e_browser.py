@@ -105,9 +105,12 @@ def test_corpus_upload_in_a_real_browser(indexed_settings: Settings, tmp_path: P
         page.get_by_role("tab", name="语料").click()
         uploader = page.locator("[data-testid='stFileUploader'] input[type='file']").last
         uploader.set_input_files(str(binary))
+        page.get_by_text("scan.txt").wait_for()  # the upload reached the app before the click
         page.get_by_role("button", name="加入语料库").click()
         page.get_by_text("不是文本文件").wait_for()
         uploader.set_input_files(str(report))
+        page.get_by_text("user_report.txt").wait_for()
+        page.get_by_text("scan.txt").wait_for(state="detached")
         page.get_by_role("button", name="加入语料库").click()
         page.get_by_text("已加入 user_report.txt").wait_for()
         shot(page, "corpus-upload")
