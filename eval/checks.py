@@ -204,6 +204,27 @@ def check_formulations(doc: Document, params: dict[str, Any], facts: list[Fact] 
     return verdict(findings, "有 {n} 处规范表述不准确", "未发现不规范的政治表述")
 
 
+@check("campaign_year")
+def check_campaign_year(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
+    """A campaign called this year's in a report of another year (e.g. 2024 and 党史学习教育)."""
+    year = report_year(doc.text)
+    if year is None:
+        return Outcome(None, "报告未写明年度，跳过")
+    campaigns: dict[str, int] = params.get("campaigns", {})
+    words = "|".join(re.escape(word) for word in params.get("this_year_words", []))
+    findings, seen = [], set()
+    for name in sorted(campaigns, key=len, reverse=True):  # 主题教育 inside a longer name counts once
+        pattern = re.compile(rf"(?:{words})[^。；]{{0,20}}{re.escape(name)}")
+        for location, _ in doc.find(pattern):
+            if (location.section, location.excerpt) in seen:
+                continue
+            seen.add((location.section, location.excerpt))
+            if campaigns[name] != year:
+                findings.append(Location(location.section, f"“{name}”是 {campaigns[name]} 年的集中教育，"
+                                                           f"本报告为 {year} 年：{location.excerpt}"))
+    return verdict(findings, "有 {n} 处集中教育活动与报告年度不符", f"集中教育活动的年度与报告（{year} 年）相符")
+
+
 @check("masks")
 def check_masks(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
     errors: list[Location] = []

@@ -303,3 +303,14 @@ def test_llm_judge_runs_only_when_configured(monkeypatch: pytest.MonkeyPatch) ->
         assert "党支部" in server.requests[0]["messages"][0]["content"]
         unreadable = next(item for item in score_report(report, CHECKLIST).items if item.id == "judge_quality")
         assert unreadable.status == "skip" and "无法解析" in unreadable.reason
+
+
+@pytest.mark.parametrize("sentence, status", [
+    ("今年，支部扎实开展党史学习教育。", "warn"),
+    ("今年，支部扎实开展党纪学习教育。", "pass"),
+    ("今年，支部深入开展学习贯彻习近平新时代中国特色社会主义思想主题教育。", "warn"),
+    ("支部坚持党史学习教育常态化长效化。", "pass"),
+])
+def test_campaign_belongs_to_its_year(sentence: str, status: str) -> None:
+    text = f"2024年，支部坚持以习近平新时代中国特色社会主义思想为指导。{sentence}\n一、加强学习\n1.组织学习。\n"
+    assert score_text(text)["campaign_year"] == status
