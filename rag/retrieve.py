@@ -15,6 +15,7 @@ RRF_K = 60
 # Keyword ranks weigh more: on the labelled set (bench/queries.yaml) BM25 over jieba words finds
 # the genre's fixed terms better than the small e5 model; dense still rescues paraphrases.
 KEYWORD_WEIGHT = 1.5
+OVERFETCH = 2
 
 
 class Mode(str, Enum):
@@ -77,13 +78,21 @@ class Retriever:
         count = len(self._ids)
         if not count:
             return []
-        vector = self.index.embedder.embed_query(query)
-        result = self.index.collection.query(
-            query_embeddings=[vector.tolist()],
-            n_results=min(depth, count),
-            where={"role": role} if role else None,
-            include=[],
-        )
+        vector = self.index.embedder.embed_query(query).tolist()
+        if role:
+            # Chroma's metadata filter is slow at scale; over-fetch unfiltered in proportion to the
+            # role's share and filter here, falling back to the filter only when too few remain.
+            matching = int(np.sum(self._roles == role))
+            if not matching:
+                return []
+            found = self._query(vector, min(count, depth * OVERFETCH * count // matching))
+            kept = [i for i in found if i in self._rows and self._rows[i][1]["role"] == role][:depth]
+            if len(kept) >= min(depth, matching):
+                return kept
+        return self._query(vector, min(depth, count), {"role": role} if role else None)
+
+    def _query(self, vector: list[float], size: int, where: dict[str, str] | None = None) -> list[str]:
+        result = self.index.collection.query(query_embeddings=[vector], n_results=size, where=where, include=[])
         return list(result["ids"][0])
 
     def keyword_ranking(self, query: str, depth: int, role: str | None) -> list[str]:
