@@ -92,14 +92,14 @@ state.setdefault("outline", None)
 
 
 def show_error(message: str) -> None:
-    st.error(message, icon="⚠️")
+    st.error(message)
 
 
-def save_new_draft(draft: Draft, facts_text: str) -> None:
+def save_new_draft(draft: Draft, facts_text: str, complete: bool = True) -> None:
     """Save first, then show: the draft is in history before it reaches the page."""
     state.draft_id = history.create(workspace, draft.report.title or "未命名草稿", draft.engine, draft.offline,
                                     facts_text, asdict(draft.options), to_text(draft.report),
-                                    sources_to_json(draft.sources), note="起草" if not draft.warnings else "起草（未完成）")
+                                    sources_to_json(draft.sources), note="起草" if complete else "起草（未完成）")
     state.draft = draft
     state.versions = Versions(draft.report)
     state.proposal = None
@@ -229,7 +229,7 @@ with tab_draft:
                     save_new_draft(draft, state.facts)
                     status.update(label="起草完成", state="complete", expanded=False)
                 except DraftError as error:
-                    save_new_draft(error.draft, state.facts)
+                    save_new_draft(error.draft, state.facts, complete=False)
                     status.update(label="起草未完成", state="error")
                     show_error(f"{error}。已写出的部分已保存，可稍后重试。")
         except (DraftInputError, ValueError) as error:

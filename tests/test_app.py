@@ -160,6 +160,10 @@ def test_llm_errors_keep_facts_and_partial_draft_and_hide_the_key(indexed_settin
         shown = texts(page)
         assert "HTTP 500" in shown and page.text_area(key="facts").value.startswith("- 全年召开")
         assert "sk-never-show-this" not in shown
+        kept = saved(page, indexed_settings)
+        assert len(kept) == 1 and "全年召开" in kept[0].facts
+        store = HistoryStore(indexed_settings.data_dir / "history.sqlite")
+        assert store.versions(page.query_params["ws"], kept[0].id)[0].note == "起草（未完成）"
         page.button(key="draft_button").click().run()
         assert not page.exception and "大模型：fake-model" in texts(page)
         assert page.session_state["draft"].offline is False
