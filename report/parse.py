@@ -95,7 +95,7 @@ def parse_text(text: str) -> Report:
             continue
         marker = match_marker(line)
         if marker is not None:
-            section = _make_section(marker, line[len(marker.text):])
+            section = _make_section(marker, line[len(marker.text):].lstrip())
             same = [i for i, open_section in enumerate(stack) if open_section.marker and open_section.marker.style == marker.style]
             if same:
                 stack = stack[: same[-1]]

@@ -13,7 +13,7 @@ import pytest
 from eval.checklist import load_checklist
 from eval.score import score_report
 from rag.config import PROJECT_ROOT, LLMConfig, Settings
-from rag.draft import DraftError, DraftInputError, draft_report, read_facts
+from rag.draft import DraftError, DraftInputError, clean_answer, draft_report, read_facts
 from rag.llm import LLMError, OpenAIChat
 from rag.offline import OfflineWriter, sentence
 from rag.outline import DraftOptions, plan_outline
@@ -355,3 +355,13 @@ def test_facts_over_the_budget_are_kept_whole_and_reported(server, retriever: Re
     prompt = next(r["messages"][1]["content"] for r in server.requests if "第40期" in r["messages"][1]["content"])
     assert all(f"第{n}期" in prompt for n in range(1, 41)) and "【范文" not in prompt
     assert any("超出预算" in warning for warning in draft.warnings)
+
+
+def test_model_style_output_parses() -> None:
+    answer = ("支部坚持以学促干。\n**1. 加强理论学习。**组织集中学习18次。\n2. 严格组织生活。落实“三会一课”制度。\n"
+              "3、规范党费收缴。按月足额收缴。")
+    report = parse_text(f"一、强化理论武装\n{clean_answer(answer, '一、强化理论武装')}")
+    items = report.sections[0].children
+    assert [item.marker.number for item in items] == [1, 2, 3]
+    assert items[0].heading == "加强理论学习。" and items[0].body == "组织集中学习18次。"
+    assert report.sections[0].paragraphs == ["支部坚持以学促干。"]

@@ -147,3 +147,4 @@ def test_docx_bytes_of_another_kind_are_refused(tmp_path: Path) -> None:
     path.write_bytes(buffer.getvalue())
     with pytest.raises(ReportLoadError, match="zip.docx"):
         load_report(path)
+
