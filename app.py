@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import time
 from dataclasses import asdict
 from pathlib import Path
 from urllib.parse import urlparse
@@ -121,7 +122,7 @@ with st.sidebar:
         st.info("离线模式：未配置大模型，草稿仅依据所填事实组稿，缺少的内容标注【待补充】。")
     with st.expander("如何接入大模型"):
         st.markdown(
-            "在启动前设置环境变量，或写入 `.streamlit/secrets.toml`：\n\n"
+            "在启动前设置环境变量，或写入 `.streamlit/secrets.toml`（参见 `secrets.toml.example`）：\n\n"
             "- `LLM_BASE_URL`：兼容 OpenAI 的接口地址（如 DeepSeek、通义千问、本地 Ollama 的 `http://localhost:11434/v1`）\n"
             "- `LLM_API_KEY`：密钥（本地服务可不填）\n- `LLM_MODEL`：模型名称")
     st.caption(f"工作区：{workspace}（收藏本页地址即可找回历史草稿）")
@@ -337,7 +338,8 @@ with tab_history:
     for item in saved:
         with st.container(border=True):
             st.markdown(f"**{md_escape(item.title)}**")
-            st.caption(f"编号 {item.id} · {item.versions} 个版本 · {item.engine}")
+            updated = time.strftime("%Y-%m-%d %H:%M", time.localtime(item.updated))
+            st.caption(f"编号 {item.id} · 更新于 {updated} · {item.versions} 个版本 · {item.engine}")
             cols = st.columns([1, 2, 1, 1])
             cols[0].button("打开", key=f"open_{item.id}", on_click=open_saved, args=(item.id,))
             new_title = cols[1].text_input("新标题", key=f"title_{item.id}", label_visibility="collapsed",
