@@ -332,7 +332,7 @@ def open_saved(draft_id: int) -> None:
 
 
 with tab_history:
-    saved = history.list(workspace)
+    saved = history.drafts(workspace)
     if not saved:
         st.info("本工作区还没有保存的草稿。每次起草和采纳修改都会自动保存在这里。")
     for item in saved:

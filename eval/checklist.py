@@ -61,10 +61,10 @@ def load_checklist(path: str | Path | None = None) -> Checklist:
     except yaml.YAMLError as error:
         problem = getattr(error, "problem_mark", None)
         context = getattr(error, "context_mark", None)
-        line = f"第 {problem.line + 1} 行" if problem else "未知位置"
+        place = f"第 {problem.line + 1} 行" if problem else "未知位置"
         if context and problem and context.line != problem.line:
-            line = f"第 {context.line + 1} 行起至{line}"
-        raise ChecklistError(f"{where}: {line} YAML 格式错误：{getattr(error, 'problem', error)}") from error
+            place = f"第 {context.line + 1} 行起至{place}"
+        raise ChecklistError(f"{where}: {place} YAML 格式错误：{getattr(error, 'problem', error)}") from error
     if not isinstance(data, dict) or "items" not in data:
         raise ChecklistError(f"{where}: 第 1 行 检查清单须是包含 items 列表的映射")
     nodes = _mapping(root)

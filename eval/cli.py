@@ -68,8 +68,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     (out / "summary.md").write_text(summary, encoding="utf-8")
     print(summary)
     print(f"结果已写入 {out}")
-    for error in errors:
-        print(f"跳过：{error}", file=sys.stderr)
+    for message in errors:
+        print(f"跳过：{message}", file=sys.stderr)
     if not cards:
         print("错误：文件夹中没有可评分的报告（.txt / .md / .docx）", file=sys.stderr)
         return EXIT_BAD_INPUT

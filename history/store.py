@@ -110,7 +110,7 @@ class HistoryStore:
             db.execute("UPDATE drafts SET updated = ? WHERE id = ?", (now, draft_id))
         return int(version_id)
 
-    def list(self, workspace: str) -> list[SavedDraft]:
+    def drafts(self, workspace: str) -> list[SavedDraft]:
         """The workspace's drafts, newest first."""
         with self._connect() as db:
             rows = db.execute(

@@ -40,7 +40,7 @@ def drafted(page: AppTest) -> AppTest:
 
 
 def saved(page: AppTest, settings: Settings) -> list:
-    return HistoryStore(settings.data_dir / "history.sqlite").list(page.query_params["ws"])
+    return HistoryStore(settings.data_dir / "history.sqlite").drafts(page.query_params["ws"])
 
 
 def test_draft_from_example_shows_sections_sources_and_is_saved(app: AppTest, indexed_settings: Settings) -> None:

@@ -53,7 +53,7 @@ def test_history_saves_versions_and_survives_reopening(tmp_path: Path) -> None:
     store.add_version("ws1", draft_id, "正文二", {}, "修改：精简")
     reopened = HistoryStore(path)
     assert [v.text for v in reopened.versions("ws1", draft_id)] == ["正文一", "正文二"]
-    assert reopened.list("ws1")[0].versions == 2 and reopened.list("ws2") == []
+    assert reopened.drafts("ws1")[0].versions == 2 and reopened.drafts("ws2") == []
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     with pytest.raises(KeyError):
@@ -63,4 +63,4 @@ def test_history_saves_versions_and_survives_reopening(tmp_path: Path) -> None:
     reopened.rename("ws1", draft_id, "新标题")
     assert reopened.get("ws1", draft_id).title == "新标题"
     reopened.delete("ws1", draft_id)
-    assert reopened.list("ws1") == []
+    assert reopened.drafts("ws1") == []
