@@ -69,6 +69,7 @@ def verdict(findings: list[Location], failed: str, passed: str) -> Outcome:
 
 
 def head_location(section: str, line: str) -> Location:
+    """A location showing the start of ``line``."""
     return excerpt_at(section, line, 0, min(len(line), EXCERPT_CHARS))
 
 
@@ -86,6 +87,7 @@ def check(name: str) -> Callable[[Check], Check]:
 
 @check("opening")
 def check_opening(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
+    """An overview paragraph stands before the first numbered section."""
     opening = "".join(doc.report.opening)
     minimum = int(params.get("min_chars", 30))
     if not doc.report.opening:
@@ -135,6 +137,7 @@ CHECKS["next_steps"] = _role_check(Role.NEXT_STEPS, "下一步打算", "如“�
 
 @check("numbering")
 def check_numbering(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
+    """Numbers run 1, 2, 3 … in one style among siblings, never repeating an ancestor's style."""
     problems: list[Location] = []
 
     def siblings(sections: list, where: str, ancestors: set[Style]) -> None:
@@ -189,6 +192,7 @@ def near_misses(line: str, canonical: str) -> list[tuple[int, int]]:
 
 @check("formulations")
 def check_formulations(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
+    """Fixed political formulations: listed wrong variants, and near misses of long canonical forms."""
     findings: list[Location] = []
     for term in params.get("terms", []):
         canonical = term["canonical"]
@@ -227,6 +231,7 @@ def check_campaign_year(doc: Document, params: dict[str, Any], facts: list[Fact]
 
 @check("masks")
 def check_masks(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
+    """Leftover masks and placeholders (errors) and 【待补充】 (to-dos), each located."""
     errors: list[Location] = []
     todos: list[Location] = []
     for spec in params.get("patterns", []):
@@ -246,6 +251,7 @@ _DOUBLED = re.compile(r"([\u4e00-\u9fff])\1")
 
 @check("typos")
 def check_typos(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
+    """Slips from the confusion list, and doubled characters that are neither reduplication nor word join."""
     findings: list[Location] = []
     confusions: dict[str, str] = params.get("confusions", {})
     if confusions:
@@ -270,6 +276,7 @@ _COUNTED = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 @check("length")
 def check_length(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
+    """The body's character count lies within the configured range."""
     size = len(_COUNTED.findall(doc.text))
     low, high = int(params.get("min_chars", 1500)), int(params.get("max_chars", 15000))
     if size < low:
@@ -296,6 +303,7 @@ _NO_FACTS = "未提供用户事实（--facts），跳过"
 
 @check("fact_coverage")
 def check_fact_coverage(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
+    """Every given fact appears in the draft (its numbers and most of its character pairs)."""
     if facts is None:
         return Outcome(None, _NO_FACTS)
     draft_bigrams = _bigrams(doc.text)
@@ -324,6 +332,7 @@ def allowed_numbers(facts: list[Fact], text: str) -> set[str]:
 
 @check("invented_numbers")
 def check_invented_numbers(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
+    """Every number in the draft comes from the facts (markers and the report year aside)."""
     if facts is None:
         return Outcome(None, _NO_FACTS)
     allowed = allowed_numbers(facts, doc.text)
@@ -340,6 +349,7 @@ def check_invented_numbers(doc: Document, params: dict[str, Any], facts: list[Fa
 
 @check("llm_judge")
 def check_llm_judge(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
+    """The optional rubric-based LLM judge; skipped unless a model is configured."""
     from rag.config import load_settings
 
     settings = load_settings()

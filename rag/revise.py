@@ -41,10 +41,12 @@ class Revision:
 
     @property
     def old_text(self) -> str:
+        """The chosen section before the change."""
         return section_text(self.before.sections[self.index])
 
     @property
     def new_text(self) -> str:
+        """The chosen section after the change."""
         return section_text(self.after.sections[self.index])
 
 
@@ -154,11 +156,13 @@ class Versions:
     redo_stack: list[Report] = field(default_factory=list)
 
     def accept(self, revision: Revision) -> None:
+        """Make the revision current; the previous version can be restored by undo."""
         self.undo_stack.append(self.current)
         self.current = revision.after
         self.redo_stack.clear()
 
     def undo(self) -> bool:
+        """Go back one version; False when there is none."""
         if not self.undo_stack:
             return False
         self.redo_stack.append(self.current)
@@ -166,6 +170,7 @@ class Versions:
         return True
 
     def redo(self) -> bool:
+        """Go forward again after an undo; False when there is nothing to redo."""
         if not self.redo_stack:
             return False
         self.undo_stack.append(self.current)
