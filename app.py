@@ -7,6 +7,7 @@ import secrets
 import time
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 import streamlit as st
@@ -25,6 +26,9 @@ from rag.revise import RevisionError, Versions, line_diff, revise
 from report import ROLE_LABELS, ReportLoadError, parse_text, read_text, section_text, to_markdown, to_text
 from report.docx import to_docx
 from report.load import parse_file_text
+
+if TYPE_CHECKING:
+    from rag.retrieve import Retriever
 
 st.set_page_config(page_title="党支部工作报告起草助手", page_icon="📝", layout="wide")
 
@@ -201,7 +205,8 @@ with tab_draft:
 
     retriever = open_retriever(str(settings.data_dir), str(settings.corpus_dir), settings.chroma_host,
                                settings.chroma_port)
-    st.sidebar.caption(f"语料库：{len(retriever.index.indexed_reports())} 篇报告，{retriever.index.count()} 个段落")
+    reports, chunks = retriever.counts()
+    st.sidebar.caption(f"语料库：{reports} 篇报告，{chunks} 个段落")
     left, right = st.columns(2)
     if left.button("① 生成提纲", key="plan"):
         try:

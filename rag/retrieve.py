@@ -69,6 +69,11 @@ class Retriever:
         self._keyword = KeywordIndex([meta.get("tokens", "").split() for meta in got["metadatas"]])
         self._built_version = self.index.version
 
+    def counts(self) -> tuple[int, int]:
+        """(reports, chunks) in the index, from the table already loaded for search."""
+        self.refresh()
+        return len({meta["report"] for _, meta in self._rows.values()}), len(self._ids)
+
     def warm(self) -> None:
         """Load everything the first search needs (chunk table, word cutter, query embedder)."""
         self.search("党支部工作", k=1)

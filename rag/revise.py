@@ -163,18 +163,17 @@ class Versions:
 
     def undo(self) -> bool:
         """Go back one version; False when there is none."""
-        if not self.undo_stack:
-            return False
-        self.redo_stack.append(self.current)
-        self.current = self.undo_stack.pop()
-        return True
+        return self._move(self.undo_stack, self.redo_stack)
 
     def redo(self) -> bool:
         """Go forward again after an undo; False when there is nothing to redo."""
-        if not self.redo_stack:
+        return self._move(self.redo_stack, self.undo_stack)
+
+    def _move(self, source: list[Report], target: list[Report]) -> bool:
+        if not source:
             return False
-        self.undo_stack.append(self.current)
-        self.current = self.redo_stack.pop()
+        target.append(self.current)
+        self.current = source.pop()
         return True
 
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -61,3 +63,9 @@ def retriever(indexed_settings: Settings):
 def sample(prefix: str) -> Path:
     """The sample report whose file name starts with ``prefix``."""
     return next(path for path in SAMPLES if path.name.startswith(prefix))
+
+
+def run_module(module: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run ``python -m module args`` from the project root, capturing its text output."""
+    return subprocess.run([sys.executable, "-m", module, *args], cwd=PROJECT_ROOT, env=env, capture_output=True,
+                          text=True, timeout=300)

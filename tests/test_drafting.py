@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,7 +10,7 @@ import pytest
 
 from eval.checklist import load_checklist
 from eval.score import score_report
-from rag.config import PROJECT_ROOT, LLMConfig, Settings
+from rag.config import LLMConfig, Settings
 from rag.draft import DraftError, DraftInputError, clean_answer, draft_report, read_facts
 from rag.llm import LLMError, OpenAIChat
 from rag.offline import OfflineWriter, sentence
@@ -22,7 +20,7 @@ from rag.retrieve import Retriever
 from rag.revise import RevisionError, Versions, revise
 from rag.tokens import count_tokens
 from report import Role, load_report, parse_text, section_text, to_text
-from tests.conftest import sample
+from tests.conftest import run_module, sample
 from tests.fake_openai import Cut, Delay, FakeOpenAIServer, Reply, Status
 
 FACTS_DIR = Path(__file__).parent / "facts"
@@ -258,11 +256,6 @@ def test_undo_and_redo() -> None:
 
 # --- CLI ---------------------------------------------------------------------------------------
 
-def run_rag(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "rag", *args], cwd=PROJECT_ROOT, env=env, capture_output=True,
-                          text=True, timeout=300)
-
-
 def cli_env(settings: Settings, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LLM_", "OPENAI_"))}
     return {**env, "REPORT_DATA_DIR": str(settings.data_dir), "REPORT_CORPUS_DIR": str(settings.corpus_dir), **extra}
@@ -271,29 +264,29 @@ def cli_env(settings: Settings, **extra: str) -> dict[str, str]:
 def test_cli_draft_and_revise_offline(indexed_settings: Settings, tmp_path: Path) -> None:
     env = cli_env(indexed_settings)
     out = tmp_path / "draft.md"
-    drafted = run_rag("draft", str(FACTS_DIR / "numbers.txt"), "--year", "2024", "--unit", "机关第一党支部",
+    drafted = run_module("rag", "draft", str(FACTS_DIR / "numbers.txt"), "--year", "2024", "--unit", "机关第一党支部",
                       "--out", str(out), env=env)
     assert drafted.returncode == 0, drafted.stderr
     assert "离线模式" in drafted.stderr and out.read_text(encoding="utf-8").startswith("# 机关第一党支部2024年度工作总结")
-    as_json = run_rag("draft", str(FACTS_DIR / "few.txt"), "--json", env=env)
+    as_json = run_module("rag", "draft", str(FACTS_DIR / "few.txt"), "--json", env=env)
     data = json.loads(as_json.stdout)
     assert data["offline"] and {part["role"] for part in data["sections"]} >= {"opening", "achievement", "problems"}
     assert all("sources" in part for part in data["sections"])
     revised = tmp_path / "revised.md"
-    result = run_rag("revise", str(out), "--section", "6", "--instruction", "补充以下事实：党员参学主动性有待提高",
+    result = run_module("rag", "revise", str(out), "--section", "6", "--instruction", "补充以下事实：党员参学主动性有待提高",
                      "--out", str(revised), env=env)
     assert result.returncode == 0, result.stderr
     assert "党员参学主动性有待提高" in revised.read_text(encoding="utf-8")
-    refused = run_rag("revise", str(out), "--section", "1", "--instruction", "扩写", env=env)
+    refused = run_module("rag", "revise", str(out), "--section", "1", "--instruction", "扩写", env=env)
     assert refused.returncode == 2 and "需要配置大模型" in refused.stderr
     empty = tmp_path / "empty.txt"
     empty.write_text("", encoding="utf-8")
-    assert run_rag("draft", str(empty), env=env).returncode == 2
+    assert run_module("rag", "draft", str(empty), env=env).returncode == 2
 
 
 def test_cli_draft_against_the_test_server(indexed_settings: Settings, server) -> None:
     env = cli_env(indexed_settings, LLM_BASE_URL=server.base_url, LLM_API_KEY="sk-test-secret", LLM_MODEL="fake-model")
-    result = run_rag("draft", str(FACTS_DIR / "numbers.txt"), "--year", "2024", env=env)
+    result = run_module("rag", "draft", str(FACTS_DIR / "numbers.txt"), "--year", "2024", env=env)
     assert result.returncode == 0, result.stderr
     assert "大模型：fake-model" in result.stderr and "sk-test-secret" not in result.stdout + result.stderr
     assert len(server.requests) >= 5 and "全年召开支部党员大会4次" in result.stdout
@@ -339,12 +332,11 @@ def test_cli_writes_docx_and_scores_it(indexed_settings: Settings, tmp_path: Pat
     import docx
 
     out = tmp_path / "draft.docx"
-    result = run_rag("draft", str(FACTS_DIR / "numbers.txt"), "--year", "2024", "--unit", "机关第一党支部",
+    result = run_module("rag", "draft", str(FACTS_DIR / "numbers.txt"), "--year", "2024", "--unit", "机关第一党支部",
                      "--out", str(out), env=cli_env(indexed_settings))
     assert result.returncode == 0, result.stderr
     assert docx.Document(out).paragraphs[0].text == "机关第一党支部2024年度工作总结"
-    scored = subprocess.run([sys.executable, "-m", "eval", "score", str(out), "--facts", str(FACTS_DIR / "numbers.txt"),
-                             "--format", "json"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    scored = run_module("eval", "score", str(out), "--facts", str(FACTS_DIR / "numbers.txt"), "--format", "json")
     items = {item["id"]: item["status"] for item in json.loads(scored.stdout)["items"]}
     assert items["fact_coverage"] == items["invented_numbers"] == items["numbering"] == "pass"
 

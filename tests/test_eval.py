@@ -4,8 +4,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,7 @@ from eval.score import Scorecard, score_report
 from report import load_report, parse_text, read_text, ReportLoadError
 from report.facts import parse_facts
 from rag.config import PROJECT_ROOT
-from tests.conftest import SAMPLES, sample
+from tests.conftest import run_module, SAMPLES, sample
 
 CHECKLIST = load_checklist()
 
@@ -257,35 +255,30 @@ def test_malformed_checklist_names_the_line(tmp_path: Path, content: str, line: 
 
 # --- CLI -------------------------------------------------------------------------------------
 
-def run_eval(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "eval", *args], cwd=PROJECT_ROOT, capture_output=True,
-                          text=True, timeout=120)
-
-
 def test_cli_score_json_and_exit_codes(tmp_path: Path) -> None:
-    result = run_eval("score", str(sample("004")), "--format", "json")
+    result = run_module("eval", "score", str(sample("004")), "--format", "json")
     data = json.loads(result.stdout)
     assert result.returncode == (0 if data["score"] >= data["min_score"] else 1)
     assert {"score", "items"} <= set(data)
     assert all({"id", "status", "reason", "locations"} <= set(item) for item in data["items"])
-    assert run_eval("score", str(sample("004")), "--min-score", "100").returncode == 1
-    assert run_eval("score", str(sample("004")), "--min-score", "0").returncode == 0
-    missing = run_eval("score", str(tmp_path / "nope.txt"))
+    assert run_module("eval", "score", str(sample("004")), "--min-score", "100").returncode == 1
+    assert run_module("eval", "score", str(sample("004")), "--min-score", "0").returncode == 0
+    missing = run_module("eval", "score", str(tmp_path / "nope.txt"))
     assert missing.returncode == 2 and "nope.txt" in missing.stderr
     gbk = tmp_path / "gbk.txt"
     gbk.write_bytes(sample("002").read_text(encoding="utf-8").encode("gbk", errors="replace"))
-    assert "# 评分" in run_eval("score", str(gbk), "--format", "md").stdout
+    assert "# 评分" in run_module("eval", "score", str(gbk), "--format", "md").stdout
 
 
 def test_cli_run_folder_writes_json_markdown_and_summary(tmp_path: Path) -> None:
     out = tmp_path / "scores"
-    result = run_eval("run", str(PROJECT_ROOT / "corpus"), "--out", str(out), "--min-score", "0")
+    result = run_module("eval", "run", str(PROJECT_ROOT / "corpus"), "--out", str(out), "--min-score", "0")
     assert result.returncode == 0, result.stderr
     assert (out / "summary.md").exists() and len(list(out.glob("*.json"))) == len(SAMPLES)
     assert "| 文件 | 得分 |" in result.stdout
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert run_eval("run", str(empty)).returncode == 2
+    assert run_module("eval", "run", str(empty)).returncode == 2
 
 
 def test_llm_judge_runs_only_when_configured(monkeypatch: pytest.MonkeyPatch) -> None:

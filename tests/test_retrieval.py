@@ -4,19 +4,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from rag.chunks import chunk_report
-from rag.config import PROJECT_ROOT, Settings, load_settings
+from rag.config import Settings, load_settings
 from rag.index import Index
 from rag.retrieve import Mode, Retriever
 from report import Role, load_report
-from tests.conftest import SAMPLES, sample
+from tests.conftest import run_module, SAMPLES, sample
 
 
 def test_chunks_follow_the_report_structure() -> None:
@@ -96,20 +94,15 @@ def test_unreadable_corpus_file_is_reported_not_fatal(tmp_path: Path) -> None:
     assert any("broken.txt" in error for error in result.errors) and len(result.added) == 2
 
 
-def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "rag", *args], cwd=PROJECT_ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
-
-
 def test_cli_index_and_search_json(indexed_settings: Settings) -> None:
     env = {**os.environ, "REPORT_DATA_DIR": str(indexed_settings.data_dir),
            "REPORT_CORPUS_DIR": str(indexed_settings.corpus_dir)}
-    indexed = run_cli("index", env=env)
+    indexed = run_module("rag", "index", env=env)
     assert indexed.returncode == 0 and "未变 5" in indexed.stdout
-    found = run_cli("search", "存在的问题和不足", "-k", "3", "--role", "problems", "--json", env=env)
+    found = run_module("rag", "search", "存在的问题和不足", "-k", "3", "--role", "problems", "--json", env=env)
     assert found.returncode == 0, found.stderr
     hits = json.loads(found.stdout)
     assert len(hits) == 3 and all(hit["role"] == "problems" for hit in hits)
     assert all({"report", "section", "role", "text", "score"} <= set(hit) for hit in hits)
-    blank = run_cli("search", " ", env=env)
+    blank = run_module("rag", "search", " ", env=env)
     assert blank.returncode == 2 and "查询内容为空" in blank.stderr
