@@ -1,6 +1,7 @@
 """The corpus folder: sample and user reports as files; the index follows it."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -39,7 +40,13 @@ def parse_corpus_bytes(name: str, data: bytes) -> CorpusFile:
 
 
 def read_corpus_file(path: Path) -> CorpusFile:
-    """Read, hash and parse one corpus file."""
+    """Read, hash and parse one corpus file; parsed again only when its size or mtime changes."""
+    stat = path.stat()
+    return _read_unchanged(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=1024)
+def _read_unchanged(path: Path, _mtime_ns: int, _size: int) -> CorpusFile:
     return parse_corpus_bytes(path.name, path.read_bytes())
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from rag.chunks import chunk_report
 from rag.config import Settings, load_settings
+from rag.corpus import describe_corpus
 from rag.index import Index
 from rag.retrieve import Mode, Retriever
 from report import Role, load_report
@@ -92,6 +93,17 @@ def test_unreadable_corpus_file_is_reported_not_fatal(tmp_path: Path) -> None:
     (settings.corpus_dir / "broken.txt").write_bytes(b"\x00\x01\x02")
     result = Index(settings).sync()
     assert any("broken.txt" in error for error in result.errors) and len(result.added) == 2
+
+
+def test_corpus_listing_parses_a_file_again_only_when_it_changes(tmp_path: Path) -> None:
+    settings = small_corpus(tmp_path)
+    first, _ = describe_corpus(settings.corpus_dir)
+    again, _ = describe_corpus(settings.corpus_dir)
+    assert [a is b for a, b in zip(first, again)] == [True, True]  # the page reruns often
+    path = settings.corpus_dir / first[0].name
+    path.write_text(path.read_text(encoding="utf-8") + "\n全体党员表示，将继续努力。\n", encoding="utf-8")
+    changed, _ = describe_corpus(settings.corpus_dir)
+    assert changed[0] is not first[0] and changed[0].digest != first[0].digest and changed[1] is first[1]
 
 
 def test_cli_index_and_search_json(indexed_settings: Settings) -> None:
