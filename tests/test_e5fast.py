@@ -26,11 +26,14 @@ def passages() -> list[str]:
 @pytest.fixture(scope="module")
 def built_engine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh build into a temporary folder (the one in the virtual environment is left alone)."""
-    return e5fast.build(tmp_path_factory.mktemp("engine") / "libe5fast-test.so")
+    folder = tmp_path_factory.mktemp("engine")
+    (folder / "libe5fast-000000000000.so").write_bytes(b"an earlier build")
+    return e5fast.build(folder / "libe5fast-test.so")
 
 
 @needs_toolchain
 def test_patched_engine_computes_the_same_embeddings(built_engine: Path) -> None:
+    assert list(built_engine.parent.glob("libe5fast-*.so")) == [built_engine]  # earlier builds removed
     fast, bundled = _load_e5(str(built_engine)), _load_e5(None)
     texts = passages()
     assert max(len(t) for t in texts) > 2000  # the long one is embedded in several windows
