@@ -206,7 +206,7 @@ with tab_draft:
     retriever = open_retriever(str(settings.data_dir), str(settings.corpus_dir), settings.chroma_host,
                                settings.chroma_port)
     reports, chunks = retriever.counts()
-    st.sidebar.caption(f"语料库：{reports} 篇报告，{chunks} 个段落")
+    st.sidebar.caption(f"语料库：{reports} 篇报告，{chunks} 个段落；向量模型：{retriever.index.embedder.name}")
     left, right = st.columns(2)
     if left.button("① 生成提纲", key="plan"):
         try:

