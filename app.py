@@ -22,6 +22,7 @@ from rag.draft import (Draft, DraftError, DraftInputError, draft_report, example
 from rag.engine import make_chat, make_writer
 from rag.llm import LLMError
 from rag.outline import DraftOptions, outline_from_rows, outline_rows, plan_outline
+from rag.progress import LivePreview
 from rag.revise import RevisionError, Versions, line_diff, revise
 from report import ROLE_LABELS, ReportLoadError, parse_text, read_text, section_text, to_markdown, to_text
 from report.docx import to_docx
@@ -142,27 +143,6 @@ def draft_options() -> DraftOptions:
                         include_next_steps=state.get("include_next_steps", True), style=state.get("style", "arabic"))
 
 
-class StatusProgress:
-    """Drives st.status and a streaming preview from the drafting callbacks."""
-
-    def __init__(self, status, preview) -> None:
-        self.status, self.preview, self.text = status, preview, ""
-
-    def stage(self, name: str) -> None:
-        self.status.write(name)
-
-    def section_start(self, index: int, total: int, title: str) -> None:
-        self.status.update(label=f"正在起草第 {index}/{total} 部分：{title}")
-        self.text += f"\n\n{title}\n"
-
-    def token(self, text: str) -> None:
-        self.text += text
-        self.preview.text(self.text[-3000:])
-
-    def section_end(self, index: int, total: int) -> None:
-        pass
-
-
 def show_draft(draft: Draft) -> None:
     st.subheader(draft.report.title or "草稿")
     st.caption(draft.engine)
@@ -229,9 +209,10 @@ with tab_draft:
                 st.info("事实条数已变化，已按新的事实重新生成提纲。")
             with st.status("正在起草…", expanded=True) as status:
                 preview = st.empty()
+                progress = LivePreview(status.write, lambda label: status.update(label=label), preview.text)
                 try:
                     draft = draft_report(state.facts, draft_options(), retriever, make_writer(settings),
-                                         StatusProgress(status, preview), outline=outline)
+                                         progress, outline=outline)
                     save_new_draft(draft, state.facts)
                     status.update(label="起草完成", state="complete", expanded=False)
                 except DraftError as error:

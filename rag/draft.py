@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from rag.llm import LLMError
 from rag.offline import SectionJob
 from rag.outline import DraftOptions, Outline, OutlineSection, plan_outline
+from rag.progress import Progress, SilentProgress
 from report import Report, Role, Section, parse_text, section_text, to_text
 from report.facts import MAX_FACT_CHARS, Fact, parse_facts
 from report.numbering import Style, format_marker
@@ -33,34 +34,6 @@ class Writer(Protocol):
     warnings: list[str]
 
     def write(self, job: SectionJob): ...
-
-
-class Progress(Protocol):
-    """Callbacks for each stage; the CLI prints them, the web page drives st.status."""
-
-    def stage(self, name: str) -> None: ...
-
-    def section_start(self, index: int, total: int, title: str) -> None: ...
-
-    def token(self, text: str) -> None: ...
-
-    def section_end(self, index: int, total: int) -> None: ...
-
-
-class SilentProgress:
-    """Progress that reports nothing."""
-
-    def stage(self, name: str) -> None:
-        pass
-
-    def section_start(self, index: int, total: int, title: str) -> None:
-        pass
-
-    def token(self, text: str) -> None:
-        pass
-
-    def section_end(self, index: int, total: int) -> None:
-        pass
 
 
 @dataclass(frozen=True)

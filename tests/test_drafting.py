@@ -12,6 +12,7 @@ from eval.checklist import load_checklist
 from eval.score import score_report
 from rag.config import LLMConfig, Settings
 from rag.draft import DraftError, DraftInputError, clean_answer, draft_report, read_facts
+from rag.progress import LivePreview
 from rag.llm import LLMError, OpenAIChat
 from rag.offline import OfflineWriter, sentence
 from rag.outline import DraftOptions, plan_outline
@@ -357,3 +358,20 @@ def test_model_style_output_parses() -> None:
     assert [item.marker.number for item in items] == [1, 2, 3]
     assert items[0].heading == "加强理论学习。" and items[0].body == "组织集中学习18次。"
     assert report.sections[0].paragraphs == ["支部坚持以学促干。"]
+
+
+def test_live_preview_refreshes_at_most_every_interval_and_fully_at_each_section_end() -> None:
+    shown: list[str] = []
+    labels: list[str] = []
+    preview = LivePreview(on_stage=labels.append, on_label=labels.append, show=shown.append, interval=60.0)
+    preview.section_start(1, 2, "一、强化政治引领")
+    for _ in range(500):  # a fast stream: 500 tokens well within one interval
+        preview.token("学")
+    assert len(shown) == 1  # the first token shows at once, the rest wait for the interval
+    preview.section_end(1, 2)
+    assert len(shown) == 2 and shown[-1].endswith("一、强化政治引领\n" + "学" * 500)
+    assert labels == ["正在起草第 1/2 部分：一、强化政治引领"]
+    every = LivePreview(on_stage=labels.append, on_label=labels.append, show=shown.append, interval=0.0)
+    for piece in ("一", "二", "三"):
+        every.token(piece)
+    assert shown[-3:] == ["一", "一二", "一二三"]
