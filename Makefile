@@ -36,6 +36,7 @@ test: setup browser
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; rc=0; fi; exit $$rc
 
 bench: setup browser
+	$(BIN)/python -m bench.placement
 	$(BIN)/python -m bench.retrieval
 	$(BIN)/python -m bench.scoring
 	$(BIN)/python -m bench.drafting

@@ -17,11 +17,12 @@ from eval.score import score_report
 from history import HistoryStore
 from rag.config import Settings, load_settings
 from rag.corpus import add_file, describe_corpus, remove_file
-from rag.draft import (Draft, DraftError, DraftInputError, draft_report, example_facts, read_facts, restore_draft,
-                       sources_to_json)
+from rag.draft import (Draft, DraftError, DraftInputError, draft_report, example_facts, fact_notes, read_facts, read_sheet,
+                       restore_draft, sources_to_json)
 from rag.engine import make_chat, make_writer
 from rag.llm import LLMError
-from rag.outline import DraftOptions, outline_from_rows, outline_rows, plan_outline
+from rag.outline import (DraftOptions, Outline, fact_rows, outline_from_tables, outline_rows, part_choices, plan_outline,
+                         ROLE_NAMES)
 from rag.progress import LivePreview
 from rag.revise import RevisionError, Versions, line_diff, revise
 from report import ROLE_LABELS, ReportLoadError, parse_text, read_text, section_text, to_markdown, to_text
@@ -168,6 +169,56 @@ def show_draft(draft: Draft) -> None:
                           mime="text/markdown")
 
 
+def plan_into_state(sheet) -> None:
+    """Plan an outline from the facts and keep it (parts, each fact's part) for editing."""
+    outline = plan_outline(sheet.facts, draft_options())
+    rows = fact_rows(outline, sheet.facts)
+    # Each plan has its own widget keys, so a new plan never writes to a box already on the page.
+    plan = secrets.token_hex(4)
+    state.outline = {"title": outline.title, "parts": outline_rows(outline), "facts": rows, "plan": plan,
+                     "facts_text": state.facts, "placements": outline.placements,
+                     "notes": fact_notes(sheet, draft_options().year_number)}
+    for index, row in enumerate(rows):
+        state[f"place_{plan}_{index}"] = row["归入"]
+
+
+def show_outline() -> Outline | None:
+    """The editable outline: part headings in a table, then each fact with the part it goes to.
+
+    Moving a fact is one choice in its "归入" box; unsure placements are marked 请确认.
+    Returns the outline as edited, or None (after a message) when it cannot be used.
+    """
+    plan = state.outline
+    for note in plan["notes"]:
+        st.warning(note)
+    st.caption("提纲各部分：可直接修改标题、增删部分。")
+    parts = st.data_editor(plan["parts"], key=f"outline_editor_{plan['plan']}", num_rows="dynamic", width="stretch",
+                           column_config={"主题": None, "部分": st.column_config.SelectboxColumn(
+                               "部分", options=list(ROLE_NAMES.values()), required=True)})
+    try:
+        choices = part_choices(list(parts))
+    except ValueError as error:
+        show_error(str(error))
+        return None
+    unsure = [row for row in plan["facts"] if row["把握"].startswith("请确认")]
+    if unsure:
+        st.warning(f"有 {len(unsure)} 条事实的归类把握不大，已标“请确认”，请核对它们归入的部分。")
+    st.caption("每条事实归入哪一部分（选择即移动）：")
+    for index, row in enumerate(plan["facts"]):
+        key = f"place_{plan['plan']}_{index}"
+        if state.get(key) not in choices and choices:
+            state[key] = next((c for c in choices if c.split(". ", 1)[-1] == str(state.get(key, "")).split(". ", 1)[-1]),
+                              choices[0])
+        mark = "⚠ " if row["把握"].startswith("请确认") else ""
+        st.selectbox(md_escape(f"{mark}{row['序号']}. {row['事实']}"), choices, key=key, help=row["把握"] or None)
+    table = [{**row, "归入": state.get(f"place_{plan['plan']}_{index}", "")} for index, row in enumerate(plan["facts"])]
+    try:
+        return outline_from_tables(list(parts), table, plan["title"], plan["placements"])
+    except ValueError as error:
+        show_error(str(error))
+        return None
+
+
 # --- 起草 -----------------------------------------------------------------------------------------
 with tab_draft:
     st.button("载入示例", key="load_example", on_click=lambda: state.update(facts=example_facts()))
@@ -190,23 +241,23 @@ with tab_draft:
     left, right = st.columns(2)
     if left.button("① 生成提纲", key="plan"):
         try:
-            facts = read_facts(state.facts)
-            outline = plan_outline(facts, draft_options(), retriever)
-            state.outline = {"title": outline.title, "rows": outline_rows(outline), "facts": len(facts)}
+            plan_into_state(read_sheet(state.facts))
         except DraftInputError as error:
             show_error(str(error))
+    outline_choice: Outline | None = None
     if state.outline:
-        st.caption("可直接修改标题和事实序号（按上方事实的行序，从 1 起），再起草全文。")
-        edited = st.data_editor(state.outline["rows"], key="outline_editor", num_rows="dynamic",
-                                width="stretch", column_config={"主题": None})
+        outline_choice = show_outline()
     if right.button("② 起草全文", key="draft_button", type="primary"):
         try:
-            facts = read_facts(state.facts)
+            sheet = read_sheet(state.facts)
             outline = None
-            if state.outline and state.outline["facts"] == len(facts):
-                outline = outline_from_rows(list(edited), state.outline["title"], len(facts))
+            if state.outline and state.outline["facts_text"] != state.facts:
+                st.info("事实已修改，已按新的事实重新归类、生成提纲（可在上方提纲中调整后再次起草）。")
+                plan_into_state(sheet)
             elif state.outline:
-                st.info("事实条数已变化，已按新的事实重新生成提纲。")
+                if outline_choice is None:
+                    raise DraftInputError("提纲有误，请按上方提示修改后再起草")
+                outline = outline_choice
             with st.status("正在起草…", expanded=True) as status:
                 preview = st.empty()
                 progress = LivePreview(status.write, lambda label: status.update(label=label), preview.text)

@@ -1,4 +1,4 @@
-"""Command line: ``python -m rag index`` and ``python -m rag search "查询" -k 5 [--role R] [--json]``."""
+"""Command line: ``python -m rag index | search | outline | draft | revise`` (see ``--help``)."""
 from __future__ import annotations
 
 import argparse
@@ -88,25 +88,69 @@ def _write_report(report, out: str | None) -> None:
     _write_output(to_text(report) if out and not out.lower().endswith(".md") else to_markdown(report), out)
 
 
+def _read_facts_file(name: str) -> str | None:
+    """The text of a facts file, or None after printing a Chinese error."""
+    from report import ReportLoadError, read_text
+
+    path = Path(name)
+    try:
+        return read_text(path.read_bytes(), path.name)
+    except OSError as error:
+        print(f"错误：{path.name}：无法读取（{error.strerror}）", file=sys.stderr)
+    except ReportLoadError as error:
+        print(f"错误：{error}", file=sys.stderr)
+    return None
+
+
+def _options(args: argparse.Namespace):
+    from rag.outline import DraftOptions
+
+    return DraftOptions(unit=args.unit, year=args.year, kind=args.kind, length=getattr(args, "length", "标准"),
+                        include_problems=not args.no_problems, include_next_steps=not args.no_next_steps,
+                        style=getattr(args, "style", "arabic"))
+
+
+def cmd_outline(args: argparse.Namespace) -> int:
+    from rag.draft import DraftInputError, fact_notes, read_sheet
+    from rag.outline import ROLE_NAMES, placement_note, plan_outline
+
+    facts_text = _read_facts_file(args.facts_file)
+    if facts_text is None:
+        return EXIT_BAD_INPUT
+    options = _options(args)
+    try:
+        sheet = read_sheet(facts_text)
+    except DraftInputError as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    outline = plan_outline(sheet.facts, options)
+    notes = fact_notes(sheet, options.year_number)
+    if args.json:
+        parts = [{"role": part.role.value, "theme": part.theme, "heading": part.heading,
+                  "facts": [{"number": i + 1, "text": sheet.facts[i].text, "confidence": round(outline.placements[i].confidence, 3),
+                             "unsure": outline.placements[i].unsure, "reasons": list(outline.placements[i].reasons)}
+                            for i in part.facts]} for part in outline.sections]
+        print(json.dumps({"title": outline.title, "parts": parts, "notes": notes}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(outline.title)
+    for part in outline.sections:
+        print(f"\n[{ROLE_NAMES[part.role]} · {part.theme}] {part.heading}")
+        for i in part.facts:
+            print(f"  {i + 1}. {sheet.facts[i].text}  （{placement_note(outline.placements[i])}）")
+    for note in notes:
+        print(f"注意：{note}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_draft(args: argparse.Namespace) -> int:
     from rag.draft import DraftError, DraftInputError, draft_report
     from rag.engine import make_writer
-    from rag.outline import DraftOptions
     from rag.retrieve import Retriever
-    from report import ReportLoadError, read_text
 
-    path = Path(args.facts_file)
-    try:
-        facts_text = read_text(path.read_bytes(), path.name)
-    except OSError as error:
-        print(f"错误：{path.name}：无法读取（{error.strerror}）", file=sys.stderr)
+    facts_text = _read_facts_file(args.facts_file)
+    if facts_text is None:
         return EXIT_BAD_INPUT
-    except ReportLoadError as error:
-        print(f"错误：{error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    options = DraftOptions(unit=args.unit, year=args.year, kind=args.kind, length=args.length,
-                           include_problems=not args.no_problems, include_next_steps=not args.no_next_steps,
-                           style=args.style)
+    options = _options(args)
     settings = load_settings()
     index = _open_index()
     if index.count() == 0:
@@ -160,17 +204,20 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--mode", choices=[mode.value for mode in Mode], default=Mode.HYBRID.value)
     search.add_argument("--json", action="store_true")
     search.set_defaults(run=cmd_search)
+    outline = commands.add_parser("outline", help="归类事实并打印提纲（每条事实的位置和把握）")
     draft = commands.add_parser("draft", help="根据事实文件起草报告（未配置大模型时用离线引擎）")
-    draft.add_argument("facts_file")
-    draft.add_argument("--year", default="")
-    draft.add_argument("--unit", default="")
-    draft.add_argument("--kind", default="年度工作总结")
+    for command in (outline, draft):
+        command.add_argument("facts_file")
+        command.add_argument("--year", default="")
+        command.add_argument("--unit", default="")
+        command.add_argument("--kind", default="年度工作总结")
+        command.add_argument("--no-problems", action="store_true")
+        command.add_argument("--no-next-steps", action="store_true")
+        command.add_argument("--json", action="store_true")
+    outline.set_defaults(run=cmd_outline)
     draft.add_argument("--length", choices=["简短", "标准", "详细"], default="标准")
     draft.add_argument("--style", choices=["arabic", "shi"], default="arabic", help="条目格式：1. 或 一是")
-    draft.add_argument("--no-problems", action="store_true")
-    draft.add_argument("--no-next-steps", action="store_true")
     draft.add_argument("--out", help="输出文件：.md、.docx 或 .txt（默认打印 Markdown）")
-    draft.add_argument("--json", action="store_true")
     draft.set_defaults(run=cmd_draft)
     revise = commands.add_parser("revise", help="修改报告中的一个章节，其余不动")
     revise.add_argument("draft")

@@ -11,7 +11,8 @@ from rag.offline import SectionJob
 from rag.outline import DraftOptions, Outline, OutlineSection, plan_outline
 from rag.progress import Progress, SilentProgress
 from report import Report, Role, Section, parse_text, section_text, to_text
-from report.facts import MAX_FACT_CHARS, Fact, parse_facts
+from rag.placement import year_warning
+from report.facts import MAX_FACT_CHARS, Fact, FactSheet, parse_facts, read_fact_sheet
 from report.numbering import Style, format_marker
 from report.parse import strip_markdown
 
@@ -77,8 +78,13 @@ class Draft:
         if self.report.closing:
             parts.append({"key": "closing", "role": "closing", "heading": "结尾", "text": "\n".join(self.report.closing),
                           "sources": [asdict(s) for s in self.sources.get("closing", [])]})
+        placements = self.outline.placements if self.outline else []
         return {"title": self.report.title, "engine": self.engine, "offline": self.offline,
-                "facts": [fact.text for fact in self.facts], "warnings": self.warnings, "sections": parts,
+                "facts": [fact.text for fact in self.facts],
+                "placements": [{"fact": fact.text, "role": p.role.value, "theme": p.theme,
+                                "confidence": round(p.confidence, 3), "unsure": p.unsure, "reasons": list(p.reasons)}
+                               for fact, p in zip(self.facts, placements)],
+                "warnings": self.warnings, "sections": parts,
                 "text": to_text(self.report)}
 
 
@@ -103,16 +109,30 @@ class DraftError(RuntimeError):
         self.draft = draft
 
 
-def read_facts(text: str) -> list[Fact]:
-    """Validate and split the secretary's facts."""
+def read_sheet(text: str) -> FactSheet:
+    """Validate and split the secretary's facts, with the lines left out of them."""
     if not text or not text.strip():
         raise DraftInputError("请先填写本年度的工作事实（一行一条）")
     if len(text) > MAX_FACT_CHARS:
         raise DraftInputError(f"事实内容过长（{len(text)} 字），上限 {MAX_FACT_CHARS} 字，请精简后再起草")
-    facts = parse_facts(text)
-    if len(facts) > MAX_FACTS:
-        raise DraftInputError(f"事实条数过多（{len(facts)} 条），上限 {MAX_FACTS} 条")
-    return facts
+    sheet = read_fact_sheet(text)
+    if not sheet.facts:
+        raise DraftInputError("没有可用的工作事实：" + "；".join(f"第 {s.line} 行{s.reason}" for s in sheet.skipped))
+    if len(sheet.facts) > MAX_FACTS:
+        raise DraftInputError(f"事实条数过多（{len(sheet.facts)} 条），上限 {MAX_FACTS} 条")
+    return sheet
+
+
+def read_facts(text: str) -> list[Fact]:
+    """Validate and split the secretary's facts."""
+    return read_sheet(text).facts
+
+
+def fact_notes(sheet: FactSheet, year: int | None) -> list[str]:
+    """What the secretary should know about the facts: lines left out, years that do not fit."""
+    notes = [f"第 {line.line} 行“{line.text[:30]}”{line.reason}" for line in sheet.skipped]
+    notes += [note for note in (year_warning(fact, year) for fact in sheet.facts) if note]
+    return notes
 
 
 def outline_summary(outline: Outline) -> str:
@@ -158,13 +178,14 @@ def draft_report(
     """Draft a whole report. Raises DraftInputError on bad facts, DraftError (with the partial draft) on LLM failure."""
     progress = progress or SilentProgress()
     started = time.perf_counter()
-    facts = read_facts(facts_text)
+    sheet = read_sheet(facts_text)
+    facts = sheet.facts
     if outline is None:
-        progress.stage("检索范文、归类事实")
-        outline = plan_outline(facts, options, retriever)
+        progress.stage("归类事实")
+        outline = plan_outline(facts, options)
     progress.stage("生成提纲")
     report = Report(title=outline.title)
-    draft = Draft(report, outline, facts, options, writer.label, writer.offline)
+    draft = Draft(report, outline, facts, options, writer.label, writer.offline, warnings=fact_notes(sheet, options.year_number))
     summary = outline_summary(outline)
     number, total = 0, len(outline.sections)
     noted = len(writer.warnings)

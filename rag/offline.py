@@ -1,8 +1,8 @@
 """The offline engine: a draft composed from the user's facts alone, without a language model.
 
 By construction every fact appears (as written, punctuation normalised), the only other text is
-the genre's fixed phrasing (rag/themes.yaml) and item titles taken from sample headings that carry
-no digits or masks, and a part with no facts says 【待补充】.
+the genre's fixed phrasing (rag/themes.yaml), and a part with no facts says 【待补充】. Items carry
+no titles: a title borrowed from a sample heading could claim an outcome the facts do not state.
 """
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
-from rag.outline import DraftOptions, OutlineSection, find_theme
+from rag.outline import DraftOptions, OutlineSection
+from rag.themes import find_theme
 from report import Role
 from report.facts import Fact
 from report.numbering import Style, format_marker
@@ -22,7 +23,9 @@ OFFLINE_LABEL = "离线模式（未连接大模型：仅依据所填事实组稿
 TODO_PROBLEMS = "【待补充：本年度工作中存在的问题和不足】"
 TODO_NEXT = "【待补充：下一步工作打算】"
 TODO_WORK = "【待补充：本部分的具体工作和成效】"
-_TITLE_OK = re.compile(r"^[\u4e00-\u9fff“”、，]{4,14}$")
+# A fact that opens with a figure would read as a sub-number after "1." (1.1名党员…): a neutral
+# word goes first — 于 before a date, 有 before a count.
+_LEADING_DATE = re.compile(r"^\d{4}\s*年|^\d{1,2}\s*月")
 _ASCII_PUNCT = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
 
 
@@ -47,40 +50,16 @@ def sentence(text: str) -> str:
     return text if text.endswith(("！", "？")) else text + "。"
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)}
+def item_text(fact: Fact) -> str:
+    """A fact as an item's sentence; a leading figure gets 于 (a date) or 有 (a count) before it."""
+    text = sentence(fact.text)
+    if text[:1].isdigit():
+        text = ("于" if _LEADING_DATE.match(text) else "有") + text
+    return text
 
 
-def exemplar_titles(exemplars: list[Hit]) -> list[str]:
-    """Item titles of the retrieved sample passages that are pure phrasing (no digits, no masks)."""
-    titles = []
-    for hit in exemplars:
-        leaf = hit.section.split(" > ")[-1]
-        title = re.sub(r"^(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+是|\d+\.)", "", leaf)
-        if _TITLE_OK.match(title) and title not in titles:
-            titles.append(title)
-    return titles
-
-
-def title_for(fact: Fact, titles: list[str]) -> str:
-    """A sample heading that speaks of the same thing as ``fact`` (shares a third of its pairs), if any."""
-    best, best_share = "", 0.0
-    for title in titles:
-        grams = _bigrams(title)
-        share = len(grams & _bigrams(fact.text)) / len(grams) if grams else 0.0
-        if share > best_share:
-            best, best_share = title, share
-    return best if best_share >= 0.34 else ""
-
-
-def _items(facts: list[Fact], style: Style, titles: list[str]) -> list[str]:
-    lines, used = [], set()
-    for number, fact in enumerate(facts, 1):
-        title = title_for(fact, [t for t in titles if t not in used])
-        used.add(title)
-        lead = f"{title}。" if title else ""
-        lines.append(f"{format_marker(style, number)}{lead}{sentence(fact.text)}")
-    return lines
+def _items(facts: list[Fact], style: Style) -> list[str]:
+    return [f"{format_marker(style, number)}{item_text(fact)}" for number, fact in enumerate(facts, 1)]
 
 
 def _subject(options: DraftOptions) -> str:
@@ -104,10 +83,8 @@ def compose(job: SectionJob) -> str:
     lead = theme.lead if theme else ""
     if not job.facts:
         body = [{Role.PROBLEMS: TODO_PROBLEMS, Role.NEXT_STEPS: TODO_NEXT}.get(part.role, TODO_WORK)]
-    elif part.role == Role.ACHIEVEMENT:
-        body = _items(job.facts, style, exemplar_titles(job.exemplars))
     else:
-        body = _items(job.facts, style, [])
+        body = _items(job.facts, style)
     return "\n".join(line for line in [lead, *body] if line)
 
 

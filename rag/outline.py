@@ -3,31 +3,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-import yaml
-
+from rag.placement import Placement, place
+from rag.themes import load_themes, theme_by_id
 from report import Role
 from report.facts import Fact
 
-if TYPE_CHECKING:
-    from rag.retrieve import Retriever
-
-THEMES_FILE = Path(__file__).with_name("themes.yaml")
 STYLES = {"arabic": "一、 标题下用 1. 2. 3. 条目", "shi": "一、 标题下用 一是、二是、三是 条目"}
-
-
-@dataclass(frozen=True)
-class Theme:
-    """A theme of the genre: its role, default heading, lead sentence and keywords."""
-
-    id: str
-    role: Role
-    heading: str
-    lead: str
-    keywords: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -46,6 +28,12 @@ class DraftOptions:
         if self.style not in STYLES:
             raise ValueError(f"未知的条目格式：{self.style}（可选 {', '.join(STYLES)}）")
 
+    @property
+    def year_number(self) -> int | None:
+        """The report's year as a number, if one was given."""
+        digits = self.year.rstrip("年").strip()
+        return int(digits) if digits.isdigit() and len(digits) == 4 else None
+
 
 @dataclass
 class OutlineSection:
@@ -57,86 +45,46 @@ class OutlineSection:
     facts: list[int] = field(default_factory=list)
 
 
+ROLE_THEMES = {Role.PROBLEMS: "problems", Role.NEXT_STEPS: "plans"}
+
+
 @dataclass
 class Outline:
-    """The plan of a report, for the caller to inspect and edit before drafting."""
+    """The plan of a report, for the caller to inspect and edit before drafting; ``placements`` say
+    why each fact (by index) went where it did."""
 
     title: str
     sections: list[OutlineSection]
+    placements: list[Placement] = field(default_factory=list)
 
     def with_role(self, role: Role) -> list[OutlineSection]:
         """Planned sections of ``role``, in order."""
         return [section for section in self.sections if section.role == role]
 
 
-@lru_cache(maxsize=1)
-def load_themes() -> tuple[Theme, ...]:
-    """The themes of rag/themes.yaml, in order."""
-    raw = yaml.safe_load(THEMES_FILE.read_text(encoding="utf-8"))
-    return tuple(Theme(t["id"], Role(t["role"]), t["heading"], t["lead"], tuple(t["keywords"])) for t in raw)
+def plan_outline(facts: list[Fact], options: DraftOptions) -> Outline:
+    """Opening, one achievement section per theme that has facts, problems, next steps, closing.
 
-
-def find_theme(theme_id: str) -> Theme | None:
-    """The theme with ``theme_id``, or None (a section the secretary added to the outline)."""
-    return next((theme for theme in load_themes() if theme.id == theme_id), None)
-
-
-def theme_by_id(theme_id: str) -> Theme:
-    """The theme with ``theme_id`` (one of rag/themes.yaml)."""
-    theme = find_theme(theme_id)
-    if theme is None:
-        raise KeyError(theme_id)
-    return theme
-
-
-def keyword_score(text: str, theme: Theme) -> int:
-    """How strongly ``text`` speaks of ``theme``: total length of its keywords found."""
-    return sum(len(word) for word in theme.keywords if word in text)
-
-
-def classify(fact: Fact, retriever: "Retriever | None" = None) -> str:
-    """The theme id of a fact: plans and problems first, then the best keyword match,
-    then the role and heading of the most similar corpus passage, else "other"."""
-    themes = load_themes()
-    for special in ("plans", "problems"):
-        if keyword_score(fact.text, theme_by_id(special)) > 0:
-            return special
-    scored = [(keyword_score(fact.text, theme), theme.id) for theme in themes if theme.role == Role.ACHIEVEMENT]
-    best = max(scored)
-    if best[0] > 0:
-        return best[1]
-    if retriever is not None:
-        for hit in retriever.search(fact.text, k=3, per_report=3):
-            if hit.role == Role.PROBLEMS.value:
-                return "problems"
-            if hit.role == Role.NEXT_STEPS.value:
-                return "plans"
-            context = f"{hit.section}{hit.text[:80]}"
-            by_context = max((keyword_score(context, theme), theme.id) for theme in themes if theme.role == Role.ACHIEVEMENT)
-            if by_context[0] > 0:
-                return by_context[1]
-    return "other"
-
-
-def plan_outline(facts: list[Fact], options: DraftOptions, retriever: "Retriever | None" = None) -> Outline:
-    """Opening, one achievement section per theme that has facts, problems, next steps, closing."""
+    Each fact is placed by its meaning (rag/placement.py); a problem or plan whose section is
+    switched off is kept among the achievements of its theme — no fact is ever dropped.
+    """
+    year = options.year_number
+    placements = [place(fact, year) for fact in facts]
+    wanted = {Role.PROBLEMS: options.include_problems, Role.NEXT_STEPS: options.include_next_steps}
     groups: dict[str, list[int]] = {}
-    for index, fact in enumerate(facts):
-        groups.setdefault(classify(fact, retriever), []).append(index)
-    wanted = {"problems": options.include_problems, "plans": options.include_next_steps}
-    for theme_id, include in wanted.items():
-        if not include and theme_id in groups:  # facts are never dropped: keep them under "other"
-            groups.setdefault("other", []).extend(groups.pop(theme_id))
+    for index, placement in enumerate(placements):
+        key = ROLE_THEMES[placement.role] if wanted.get(placement.role, False) else placement.theme
+        groups.setdefault(key, []).append(index)
     sections = [OutlineSection(Role.OPENING, "开篇概述", "opening")]
     for theme in load_themes():
         if theme.role == Role.ACHIEVEMENT and theme.id in groups:
-            sections.append(OutlineSection(Role.ACHIEVEMENT, theme.heading, theme.id, sorted(groups[theme.id])))
-    for theme_id, include in wanted.items():
+            sections.append(OutlineSection(Role.ACHIEVEMENT, theme.heading, theme.id, groups[theme.id]))
+    for role, include in wanted.items():
         if include:
-            theme = theme_by_id(theme_id)
-            sections.append(OutlineSection(theme.role, theme.heading, theme_id, groups.get(theme_id, [])))
+            theme = theme_by_id(ROLE_THEMES[role])
+            sections.append(OutlineSection(role, theme.heading, theme.id, groups.get(theme.id, [])))
     sections.append(OutlineSection(Role.CLOSING, "结束语", "closing"))
-    return Outline(report_title(options), sections)
+    return Outline(report_title(options), sections, placements)
 
 
 def report_title(options: DraftOptions) -> str:
@@ -153,27 +101,86 @@ ROLE_NAMES = {Role.OPENING: "开篇", Role.ACHIEVEMENT: "工作成效", Role.PRO
               Role.NEXT_STEPS: "下一步打算", Role.CLOSING: "结尾"}
 
 
+BODY_ROLES = (Role.ACHIEVEMENT, Role.PROBLEMS, Role.NEXT_STEPS)
+
+
+def part_label(index: int, section: OutlineSection) -> str:
+    """How a part is named where a fact is moved to it: its row number and heading."""
+    return f"{index + 1}. {section.heading}"
+
+
 def outline_rows(outline: Outline) -> list[dict[str, str]]:
-    """The outline as table rows for editing: part, heading, fact numbers (1-based)."""
-    return [{"部分": ROLE_NAMES[s.role], "标题": s.heading, "事实": "、".join(str(i + 1) for i in s.facts),
-             "主题": s.theme} for s in outline.sections]
+    """The parts of the outline as table rows for editing: part, heading (and the hidden theme)."""
+    return [{"部分": ROLE_NAMES[s.role], "标题": s.heading, "主题": s.theme} for s in outline.sections]
 
 
-def outline_from_rows(rows: list[dict[str, str]], title: str, fact_count: int) -> Outline:
-    """An outline from edited rows; raises ValueError (Chinese) on a bad fact number or empty heading."""
+def placement_note(placement: Placement | None) -> str:
+    """How sure a placement is, in words for the outline table."""
+    if placement is None:
+        return ""
+    if placement.labelled:
+        return "按所填标签"
+    if placement.unsure:
+        return f"请确认（把握 {placement.confidence:.0%}）：{placement.reasons[0]}"
+    return f"把握 {placement.confidence:.0%}"
+
+
+def fact_rows(outline: Outline, facts: list[Fact]) -> list[dict[str, str]]:
+    """One row a fact: its number, text, the part it goes to and how sure that is."""
+    where = {index: part_label(number, section) for number, section in enumerate(outline.sections)
+             for index in section.facts}
+    return [{"序号": str(index + 1), "事实": fact.text, "归入": where.get(index, ""),
+             "把握": placement_note(outline.placements[index] if index < len(outline.placements) else None)}
+            for index, fact in enumerate(facts)]
+
+
+def part_choices(part_rows: list[dict[str, str]]) -> list[str]:
+    """The parts a fact may be moved to (body parts only), as labels."""
+    sections = _sections_from_rows(part_rows)
+    return [part_label(number, section) for number, section in enumerate(sections) if section.role in BODY_ROLES]
+
+
+def _text(value: object) -> str:
+    """A table cell as text: an emptied cell is "", never "None"."""
+    return "" if value is None else str(value).strip()
+
+
+def _sections_from_rows(part_rows: list[dict[str, str]]) -> list[OutlineSection]:
     by_name = {name: role for role, name in ROLE_NAMES.items()}
     sections = []
-    for number, row in enumerate(rows, 1):
-        role = by_name.get(str(row.get("部分", "")).strip(), Role.ACHIEVEMENT)
-        heading = str(row.get("标题") or "").strip()
+    for number, row in enumerate(part_rows, 1):
+        heading = _text(row.get("标题"))
         if not heading:
             raise ValueError(f"提纲第 {number} 行的标题为空")
-        facts = []
-        for piece in re.split(r"[，,、\s]+", str(row.get("事实") or "").strip()):
-            if not piece:
-                continue
-            if not piece.isdigit() or not 1 <= int(piece) <= fact_count:
-                raise ValueError(f"提纲第 {number} 行的事实序号“{piece}”无效（应为 1～{fact_count}）")
-            facts.append(int(piece) - 1)
-        sections.append(OutlineSection(role, heading, str(row.get("主题") or "custom"), facts))
-    return Outline(title, sections)
+        role = by_name.get(_text(row.get("部分")), Role.ACHIEVEMENT)
+        sections.append(OutlineSection(role, heading, _text(row.get("主题")) or "custom"))
+    return sections
+
+
+def _target(choice: str, sections: list[OutlineSection]) -> int | None:
+    """The part a fact's "归入" cell names: by its exact label, else its heading (rows were removed),
+    else its number (the heading was edited)."""
+    labels = [part_label(number, section) for number, section in enumerate(sections)]
+    if choice in labels:
+        return labels.index(choice)
+    found = re.match(r"\s*(\d+)\.\s*(.*)", choice)
+    if not found:
+        return None
+    headings = [section.heading for section in sections]
+    if found.group(2) in headings:
+        return headings.index(found.group(2))
+    number = int(found.group(1)) - 1
+    return number if 0 <= number < len(sections) else None
+
+
+def outline_from_tables(part_rows: list[dict[str, str]], fact_table: list[dict[str, str]], title: str,
+                        placements: list[Placement]) -> Outline:
+    """An outline from the edited parts and facts tables; ValueError (Chinese) on an empty heading or a
+    fact that goes to no body part."""
+    sections = _sections_from_rows(part_rows)
+    for index, row in enumerate(fact_table):
+        number = _target(_text(row.get("归入")), sections)
+        if number is None or sections[number].role not in BODY_ROLES:
+            raise ValueError(f"第 {index + 1} 条事实“{_text(row.get('事实'))[:20]}”没有归入正文的某一部分，请在“归入”一栏选择")
+        sections[number].facts.append(index)
+    return Outline(title, sections, placements)

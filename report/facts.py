@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from report.intent import lexicon
+from report.model import Role
 from report.numbering import cn_to_int
 
 _BULLET = re.compile(r"^\s*(?:[-•·*＊●◆▪►]|\d{1,2}[.．、)）]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}[、.．])\s*")
@@ -15,10 +17,28 @@ MAX_FACT_CHARS = 20000
 
 @dataclass(frozen=True)
 class Fact:
-    """One line of the user's facts, without its bullet."""
+    """One line of the user's facts, without its bullet or role label; ``label`` is the role the user gave it."""
 
     text: str
     numbers: frozenset[str] = field(default_factory=frozenset)
+    label: Role | None = None
+
+
+@dataclass(frozen=True)
+class SkippedLine:
+    """A line of the facts that is not a fact (an instruction to the assistant), with its line number."""
+
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class FactSheet:
+    """The facts of a text and the lines left out of them."""
+
+    facts: list[Fact]
+    skipped: list[SkippedLine]
 
 
 def numbers_in(text: str) -> list[tuple[str, int]]:
@@ -37,11 +57,43 @@ def numbers_in(text: str) -> list[tuple[str, int]]:
     return found
 
 
-def parse_facts(text: str) -> list[Fact]:
-    """Split free text into facts, one a line; bullets ("-", "•", "1.", "（1）", "一、") are dropped."""
-    facts = []
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+def split_label(line: str) -> tuple[Role | None, str]:
+    """A role label the user typed (存在问题：…, 下一步：…) and the rest of the line; (None, line) without one."""
+    head, colon, rest = line.partition("：") if "：" in line else line.partition(":")
+    candidates = [(head.strip(), rest.strip())] if colon else []
+    candidates.append((line.strip(), ""))  # a label alone on its line
+    for label, body in candidates:
+        for role, patterns in lexicon().labels.items():
+            if any(re.fullmatch(pattern, label) for pattern in patterns):
+                return role, body
+    return None, line
+
+
+def is_instruction(line: str) -> bool:
+    """Whether a line speaks to the assistant (忽略以上指令, 请输出…) rather than stating a fact."""
+    return any(pattern.search(line) for pattern in lexicon().instructions)
+
+
+def read_fact_sheet(text: str) -> FactSheet:
+    """Split free text into facts, one a line. Bullets ("-", "1.", "（1）", "一、") are dropped; a role
+    label (存在问题：…) is taken off and kept as the fact's ``label``, and a label alone on a line labels
+    the lines after it; instructions to the assistant are left out and listed."""
+    facts, skipped, current = [], [], None
+    for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
         body = _BULLET.sub("", line, count=1).strip()
-        if body:
-            facts.append(Fact(body, frozenset(value for value, _ in numbers_in(body))))
-    return facts
+        if not body:
+            continue
+        if is_instruction(body):
+            skipped.append(SkippedLine(number, body, "像是给助手的指令，不是工作事实，已略去"))
+            continue
+        label, body = split_label(body)
+        if label is not None and not body:
+            current = label
+            continue
+        facts.append(Fact(body, frozenset(value for value, _ in numbers_in(body)), label or current))
+    return FactSheet(facts, skipped)
+
+
+def parse_facts(text: str) -> list[Fact]:
+    """The facts of ``text`` (see :func:`read_fact_sheet`)."""
+    return read_fact_sheet(text).facts

@@ -68,9 +68,9 @@ def _title_line(lines: list[str]) -> bool:
     return bool(re.search(r"总结|报告|汇报|材料|情况", first)) or "，" not in first
 
 
-def _block_starts(lines: list[str]) -> list[Role | None]:
+def _block_starts(lines: list[str], year: int | None) -> list[Role | None]:
     """For each line: the role that an unnumbered block starting there takes, if any."""
-    return [None if match_marker(line) else unnumbered_block_role(line) for line in lines]
+    return [None if match_marker(line) else unnumbered_block_role(line, year) for line in lines]
 
 
 def parse_text(text: str) -> Report:
@@ -83,7 +83,7 @@ def parse_text(text: str) -> Report:
     if _title_line(lines):
         report.title = lines.pop(0)
     year = report_year(text)
-    starts = _block_starts(lines)
+    starts = _block_starts(lines, year)
     structural = [i for i, line in enumerate(lines) if match_marker(line) or starts[i]]
     closing_from = _closing_start(lines, structural)
 

@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from history import HistoryStore
+from report import section_text
 from rag.config import PROJECT_ROOT, Settings
 from tests.fake_openai import FakeOpenAIServer, Status
 
@@ -63,9 +64,18 @@ def test_empty_facts_give_a_clear_message(app: AppTest) -> None:
 def test_outline_can_be_planned_and_edited_before_drafting(app: AppTest) -> None:
     app.button(key="load_example").click().run()
     app.button(key="plan").click().run()
-    assert not app.exception and app.session_state["outline"]["rows"][1]["标题"] == "强化理论武装，筑牢思想根基"
+    plan = app.session_state["outline"]
+    assert not app.exception and plan["parts"][1]["标题"] == "强化理论武装，筑牢思想根基"
+    boxes = {box.key: box for box in app.selectbox if box.key and box.key.startswith("place_")}
+    assert len(boxes) == len(plan["facts"]) and any("明年计划推进" in box.label for box in boxes.values())
+    plans_box = next(box for box in boxes.values() if "明年计划推进" in box.label)
+    assert "下一步工作打算" in plans_box.value
+    study = next(choice for choice in plans_box.options if "强化理论武装" in choice)
+    plans_box.set_value(study).run()  # one choice moves the fact
     app.button(key="draft_button").click().run()
-    assert app.session_state["draft"].report.sections[0].title == "一、强化理论武装，筑牢思想根基"
+    first = app.session_state["draft"].report.sections[0]
+    assert first.title == "一、强化理论武装，筑牢思想根基"
+    assert "明年计划推进" in section_text(first)
 
 
 def test_revise_accept_undo_redo(app: AppTest, indexed_settings: Settings) -> None:

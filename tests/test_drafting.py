@@ -76,7 +76,7 @@ def test_bad_facts_give_clear_errors(retriever: Retriever, text: str, words: str
 
 def test_outline_is_editable_and_drops_no_fact(retriever: Retriever) -> None:
     facts = read_facts((FACTS_DIR / "numbers.txt").read_text(encoding="utf-8") + "\n天气晴朗适合出行")
-    outline = plan_outline(facts, replace(OPTIONS, include_problems=False), retriever)
+    outline = plan_outline(facts, replace(OPTIONS, include_problems=False))
     planned = sorted(i for section in outline.sections for i in section.facts)
     assert planned == list(range(len(facts))), "every fact is placed, even with problems switched off"
     assert not outline.with_role(Role.PROBLEMS)
@@ -293,19 +293,42 @@ def test_cli_draft_against_the_test_server(indexed_settings: Settings, server) -
     assert len(server.requests) >= 5 and "全年召开支部党员大会4次" in result.stdout
 
 
-def test_outline_row_added_without_facts_is_marked_todo(retriever: Retriever) -> None:
-    from rag.outline import outline_from_rows, outline_rows
+def test_outline_part_added_without_facts_is_marked_todo(retriever: Retriever) -> None:
+    from rag.outline import fact_rows, outline_from_tables, outline_rows
 
-    facts = read_facts((FACTS_DIR / "few.txt").read_text(encoding="utf-8"))
-    outline = plan_outline(facts, OPTIONS, retriever)
+    facts = read_facts("组织党员开展主题党日活动")
+    outline = plan_outline(facts, OPTIONS)
     rows = outline_rows(outline)
-    rows.insert(2, {"部分": "工作成效", "标题": "深化精神文明创建，凝聚奋进力量", "事实": "", "主题": None})
-    edited = outline_from_rows(rows, outline.title, len(facts))
+    rows.insert(2, {"部分": "工作成效", "标题": "深化精神文明创建，凝聚奋进力量", "主题": None})
+    edited = outline_from_tables(rows, fact_rows(outline, facts), outline.title, outline.placements)
     draft = draft_report("组织党员开展主题党日活动", OPTIONS, retriever, OfflineWriter(), outline=edited)
     added = draft.report.sections[1]
     assert added.title == "二、深化精神文明创建，凝聚奋进力量" and "【待补充：本部分的具体工作和成效】" in section_text(added)
-    with pytest.raises(ValueError, match="事实序号“9”无效"):
-        outline_from_rows([{"部分": "工作成效", "标题": "标题", "事实": "9"}], "t", 1)
+    assert "组织党员开展主题党日活动" in section_text(draft.report.sections[0])
+
+
+def test_outline_tables_move_a_fact_and_reject_a_fact_with_no_part() -> None:
+    from rag.outline import fact_rows, outline_from_tables, outline_rows, part_choices
+
+    facts = read_facts("全年开展集中学习12次\n个别党员学习不够主动")
+    outline = plan_outline(facts, OPTIONS)
+    rows, table = outline_rows(outline), fact_rows(outline, facts)
+    assert [row["事实"] for row in table] == ["全年开展集中学习12次", "个别党员学习不够主动"]
+    problems = next(choice for choice in part_choices(rows) if "存在的问题" in choice)
+    assert table[1]["归入"] == problems
+    study = table[0]["归入"]
+    table[1]["归入"] = study  # the secretary moves the fact in one choice
+    moved = outline_from_tables(rows, table, outline.title, outline.placements)
+    assert moved.with_role(Role.ACHIEVEMENT)[0].facts == [0, 1] and moved.with_role(Role.PROBLEMS)[0].facts == []
+    rows[1]["标题"] = "坚持学思践悟，提升理论水平"  # an edited heading keeps its facts (matched by number)
+    renamed = outline_from_tables(rows, table, outline.title, outline.placements)
+    assert renamed.sections[1].heading == "坚持学思践悟，提升理论水平" and renamed.sections[1].facts == [0, 1]
+    table[0]["归入"] = "1. 开篇概述"
+    with pytest.raises(ValueError, match="第 1 条事实"):
+        outline_from_tables(rows, table, outline.title, outline.placements)
+    rows[1]["标题"] = None
+    with pytest.raises(ValueError, match="标题为空"):
+        outline_from_tables(rows, table, outline.title, outline.placements)
 
 
 def test_tokenizer_is_the_offline_cl100k() -> None:
