@@ -210,7 +210,10 @@ def show_outline() -> Outline | None:
             state[key] = next((c for c in choices if c.split(". ", 1)[-1] == str(state.get(key, "")).split(". ", 1)[-1]),
                               choices[0])
         mark = "⚠ " if row["把握"].startswith("请确认") else ""
-        st.selectbox(md_escape(f"{mark}{row['序号']}. {row['事实']}"), choices, key=key, help=row["把握"] or None)
+        label = md_escape(f"{mark}{row['序号']}. {row['事实']}")
+        fact_column, choice_column = st.columns([3, 2], vertical_alignment="center")
+        fact_column.markdown(label, help=row["把握"] or None)
+        choice_column.selectbox(label, choices, key=key, label_visibility="collapsed")
     table = [{**row, "归入": state.get(f"place_{plan['plan']}_{index}", "")} for index, row in enumerate(plan["facts"])]
     try:
         return outline_from_tables(list(parts), table, plan["title"], plan["placements"])
