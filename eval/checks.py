@@ -4,8 +4,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Callable
 
+from eval.proofread import DATA, DOUBLED, FORMULATION, WRONG_CHARACTER, Lexicon, load_lexicon, proofread
 from report import Report, Role, to_text
 from report.facts import Fact, numbers_in
 from report.numbering import Style, match_marker
@@ -17,10 +19,14 @@ EXCERPT_CHARS = 24
 
 @dataclass(frozen=True)
 class Location:
-    """Where a finding stands: the section's heading path and a short excerpt."""
+    """Where a finding stands: the section's heading path and a short excerpt; for a finding that can
+    be corrected, also the whole line, the text found and the suggested correction."""
 
     section: str
     excerpt: str
+    line: str = ""
+    found: str = ""
+    fix: str = ""
 
 
 @dataclass
@@ -163,48 +169,29 @@ def check_numbering(doc: Document, params: dict[str, Any], facts: list[Fact] | N
     return verdict(problems, "编号有 {n} 处问题", "各级编号连续、一致")
 
 
-def _edit_distance_at_most_one(a: str, b: str) -> bool:
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) <= 1
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+def _lexicon(params: dict[str, Any]) -> Lexicon:
+    """The lexicon a check's params name (a file under eval/data/ or a path), the default one otherwise."""
+    name = params.get("lexicon")
+    return load_lexicon(Path(name) if name and Path(name).is_absolute() else DATA / (name or "lexicon.yaml"))
 
 
-def near_misses(line: str, canonical: str) -> list[tuple[int, int]]:
-    """Spans of ``line`` one edit away from ``canonical`` (a wrong, missing or extra character)."""
-    size, spans = len(canonical), set()
-    for anchor in (canonical[:4], canonical[-4:]):
-        for match in re.finditer(re.escape(anchor), line):
-            from_start = anchor == canonical[:4]
-            for width in (size - 1, size, size + 1):
-                start = match.start() if from_start else match.end() - width
-                end = start + width
-                if start < 0 or end > len(line):
-                    continue
-                window = line[start:end]
-                exact_here = line.startswith(canonical, start) or line[:end].endswith(canonical)
-                if window != canonical and not exact_here and _edit_distance_at_most_one(window, canonical):
-                    spans.add((start, end))
-    return sorted(spans)
+def slip_locations(doc: Document, params: dict[str, Any], kinds: set[str]) -> list[Location]:
+    """Located, correctable findings of the proofreader of the given kinds."""
+    lexicon, found = _lexicon(params), []
+    for section, line in doc.lines:
+        for slip in proofread(line, lexicon):
+            if slip.kind in kinds:
+                excerpt = excerpt_at(section, line, slip.start, slip.end).excerpt
+                found.append(Location(section, f"“{slip.found}”→“{slip.fix}”（{slip.why}）：{excerpt}",
+                                      line, slip.found, slip.fix))
+    return found
 
 
 @check("formulations")
 def check_formulations(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
-    """Fixed political formulations: listed wrong variants, and near misses of long canonical forms."""
-    findings: list[Location] = []
-    for term in params.get("terms", []):
-        canonical = term["canonical"]
-        for variant in term.get("variants", []):
-            for location, _ in doc.find(re.compile(re.escape(variant))):
-                findings.append(Location(location.section, f"“{variant}”应为“{canonical}”：{location.excerpt}"))
-        if term.get("approximate", len(canonical) >= 8):
-            for section, line in doc.lines:
-                for start, end in near_misses(line, canonical):
-                    if any(line[start:end] in v or v in line[start:end] for v in term.get("variants", [])):
-                        continue
-                    findings.append(Location(section, f"“{line[start:end]}”疑为“{canonical}”之误"))
+    """Fixed formulations of the lexicon: known wrong variants, a dropped character, parts out of order,
+    and any one-character slip in a long formulation."""
+    findings = slip_locations(doc, params, {FORMULATION})
     return verdict(findings, "有 {n} 处规范表述不准确", "未发现不规范的政治表述")
 
 
@@ -246,29 +233,20 @@ def check_masks(doc: Document, params: dict[str, Any], facts: list[Fact] | None)
     return Outcome(True, "无脱敏符号或占位符残留")
 
 
-_DOUBLED = re.compile(r"([\u4e00-\u9fff])\1")
-
-
 @check("typos")
 def check_typos(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
-    """Slips from the confusion list, and doubled characters that are neither reduplication nor word join."""
-    findings: list[Location] = []
-    confusions: dict[str, str] = params.get("confusions", {})
+    """Characters that sound or look like the right ones inside a lexicon term, doubled characters and
+    words that segmentation shows to be slips, and the checklist's own confusion list."""
+    findings = slip_locations(doc, params, {WRONG_CHARACTER, DOUBLED})
+    confusions: dict[str, str] = params.get("confusions") or {}
     if confusions:
         pattern = re.compile("|".join(re.escape(wrong) for wrong in sorted(confusions, key=len, reverse=True)))
-        for location, match in doc.find(pattern):
-            findings.append(Location(location.section, f"“{match.group(0)}”应为“{confusions[match.group(0)]}”：{location.excerpt}"))
-    reduplications = set(params.get("reduplications", []))
-    joins = set(params.get("word_joins", []))
-    for section, line in doc.lines:
-        for match in _DOUBLED.finditer(line):
-            pair, context = match.group(0), line[match.start():match.end() + 1]
-            if pair in reduplications or context in joins:
-                continue
-            if any(line[match.start() - 1:match.end()] in wrong or context in wrong for wrong in confusions):
-                continue
-            findings.append(Location(section, f"“{pair}”疑为多字：{excerpt_at(section, line, match.start(), match.end()).excerpt}"))
-    return verdict(findings, "发现 {n} 处疑似错别字或多字", "未发现常见错别字或多字")
+        for section, line in doc.lines:
+            for match in pattern.finditer(line):
+                wrong, right = match.group(0), confusions[match.group(0)]
+                excerpt = excerpt_at(section, line, match.start(), match.end()).excerpt
+                findings.append(Location(section, f"“{wrong}”→“{right}”：{excerpt}", line, wrong, right))
+    return verdict(findings, "发现 {n} 处疑似错别字或多字", "未发现错别字或多字")
 
 
 _COUNTED = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")

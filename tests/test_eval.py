@@ -182,15 +182,20 @@ def test_fact_coverage_lists_missing_facts() -> None:
 
 # --- formulations: wrong variants fail, right forms never do ------------------------------
 
-TERMS = CHECKLIST.items[[i.id for i in CHECKLIST.items].index("formulations")].params["terms"]
+def _variant_terms() -> list[tuple[str, list[str]]]:
+    from eval.proofread import load_lexicon
+
+    lexicon = load_lexicon()
+    return [(term, [w for w, right in lexicon.variants.items() if right == term])
+            for term in lexicon.terms if term in lexicon.variants.values()]
 
 
-@pytest.mark.parametrize("term", TERMS, ids=lambda t: t["canonical"])
-def test_canonical_forms_pass_and_variants_fail(term: dict) -> None:
+@pytest.mark.parametrize("term, variants", _variant_terms(), ids=lambda t: t if isinstance(t, str) else "")
+def test_canonical_forms_pass_and_variants_fail(term: str, variants: list[str]) -> None:
     base = clean("000")
-    sentence = f"。支部始终坚持{term['canonical']}的要求。"
+    sentence = f"。支部始终坚持{term}的要求。"
     assert score_text(base.replace("。", sentence, 1))["formulations"] == "pass"
-    for variant in term.get("variants", []):
+    for variant in variants:
         assert score_text(base.replace("。", f"。支部始终坚持{variant}的要求。", 1))["formulations"] == "fail", variant
 
 
