@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 import streamlit as st
 
 from eval.checklist import load_checklist
+from eval.proofread import apply_fix
 from eval.score import score_report
 from history import HistoryStore
 from rag.config import Settings, load_settings
@@ -322,41 +323,69 @@ with tab_revise:
                 st.rerun()
 
 # --- 评分 -----------------------------------------------------------------------------------------
+def score_into_state(source: str) -> None:
+    """Score the chosen text (current draft, pasted text or upload) and keep the scorecard."""
+    try:
+        if source == "当前草稿":
+            if state.draft is None:
+                raise ReportLoadError("还没有当前草稿，请先起草或选择其他评分对象")
+            target = state.versions.current
+        elif source == "粘贴文本":
+            if not state.get("score_text", "").strip():
+                raise ReportLoadError("请先粘贴报告全文")
+            target = parse_text(state.score_text)
+        else:
+            upload = state.get("score_upload")
+            if upload is None:
+                raise ReportLoadError("请先选择要上传的文件")
+            target = parse_file_text(read_text(upload.getvalue(), upload.name), upload.name)
+        use_facts = state.get("score_with_facts") and state.facts.strip()
+        state.scorecard = score_report(target, checklist(), read_facts(state.facts) if use_facts else None)
+        state.scored_source = source
+    except (ReportLoadError, DraftInputError) as error:
+        show_error(str(error))
+
+
+def apply_correction(location) -> None:
+    """One click on a suggested correction: the current draft gets a new version (saved, undoable), or
+    the pasted text is corrected; then the text is scored again."""
+    source = state.get("scored_source")
+    if source == "当前草稿" and state.draft is not None:
+        before = to_text(state.versions.current)
+        after = apply_fix(before, location.line, location.found, location.fix)
+        if after != before:
+            state.versions.push(parse_text(after))
+            save_version(f"校对：“{location.found}”改为“{location.fix}”")
+    elif source == "粘贴文本":
+        state.score_text = apply_fix(state.get("score_text", ""), location.line, location.found, location.fix)
+    score_into_state(source)
+
+
 with tab_score:
     source = st.radio("评分对象", ["当前草稿", "粘贴文本", "上传文件"], horizontal=True, key="score_source")
     if source == "粘贴文本":
         st.text_area("粘贴报告全文", key="score_text", height=200)
     elif source == "上传文件":
         st.file_uploader("上传报告（.txt / .md / .docx）", type=["txt", "md", "docx"], key="score_upload")
-    use_facts = st.checkbox("同时核对事实（使用“起草”页的事实）", value=bool(state.facts.strip()), key="score_with_facts")
+    st.checkbox("同时核对事实（使用“起草”页的事实）", value=bool(state.facts.strip()), key="score_with_facts")
     if st.button("开始评分", key="score"):
-        try:
-            if source == "当前草稿":
-                if state.draft is None:
-                    raise ReportLoadError("还没有当前草稿，请先起草或选择其他评分对象")
-                target = state.versions.current
-            elif source == "粘贴文本":
-                if not state.get("score_text", "").strip():
-                    raise ReportLoadError("请先粘贴报告全文")
-                target = parse_text(state.score_text)
-            else:
-                upload = state.get("score_upload")
-                if upload is None:
-                    raise ReportLoadError("请先选择要上传的文件")
-                target = parse_file_text(read_text(upload.getvalue(), upload.name), upload.name)
-            facts = read_facts(state.facts) if use_facts and state.facts.strip() else None
-            state.scorecard = score_report(target, checklist(), facts)
-        except (ReportLoadError, DraftInputError) as error:
-            show_error(str(error))
+        score_into_state(source)
     card = state.get("scorecard")
     if card is not None:
         st.metric("总分", f"{card.score:g} / 100", "达到及格线" if card.passed else f"未达到 {card.min_score:g} 分",
                   delta_color="normal" if card.passed else "inverse")
+        fixable = state.get("scored_source") in ("当前草稿", "粘贴文本")
         for item in card.failures_first():
             with st.expander(f"{STATUS_BADGES[item.status]}　{md_escape(item.title)}", expanded=item.status == "fail"):
                 st.text(item.reason)
-                for location in item.locations[:30]:
-                    st.text(f"【{location.section}】{location.excerpt}")
+                for number, location in enumerate(item.locations[:30]):
+                    if fixable and location.fix and location.found:
+                        text_column, fix_column = st.columns([5, 1], vertical_alignment="center")
+                        text_column.text(f"【{location.section}】{location.excerpt}")
+                        fix_column.button(md_escape(f"改为“{location.fix[:12]}”"), key=f"fix_{item.id}_{number}",
+                                          on_click=apply_correction, args=(location,))
+                    else:
+                        st.text(f"【{location.section}】{location.excerpt}")
                 if len(item.locations) > 30:
                     st.caption(f"另有 {len(item.locations) - 30} 处未列出")
 

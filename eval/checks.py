@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
 
-from eval.proofread import DATA, DOUBLED, FORMULATION, WRONG_CHARACTER, Lexicon, load_lexicon, proofread
+from eval.proofread import DATA, DOUBLED, FORMULATION, WRONG_CHARACTER, Lexicon, Slip, load_lexicon, proofread
 from report import Report, Role, to_text
 from report.facts import Fact, numbers_in
 from report.numbering import Style, match_marker
@@ -52,6 +52,13 @@ class Document:
     @cached_property
     def lines(self) -> list[tuple[str, str]]:
         return located_lines(self.report)
+
+    def proofread(self, lexicon: Lexicon) -> list[tuple[str, str, list[Slip]]]:
+        """Each line with the proofreader's findings, computed once for a lexicon."""
+        cache = self.__dict__.setdefault("_proofread", {})
+        if id(lexicon) not in cache:  # lexicons are loaded once (lru_cache), so one id per file
+            cache[id(lexicon)] = [(section, line, proofread(line, lexicon)) for section, line in self.lines]
+        return cache[id(lexicon)]
 
     def find(self, pattern: re.Pattern[str]) -> list[tuple[Location, re.Match[str]]]:
         """Every match of ``pattern`` line by line, with its location."""
@@ -176,10 +183,10 @@ def _lexicon(params: dict[str, Any]) -> Lexicon:
 
 
 def slip_locations(doc: Document, params: dict[str, Any], kinds: set[str]) -> list[Location]:
-    """Located, correctable findings of the proofreader of the given kinds."""
-    lexicon, found = _lexicon(params), []
-    for section, line in doc.lines:
-        for slip in proofread(line, lexicon):
+    """Located, correctable findings of the proofreader of the given kinds (proofread once a document)."""
+    found = []
+    for section, line, slips in doc.proofread(_lexicon(params)):
+        for slip in slips:
             if slip.kind in kinds:
                 excerpt = excerpt_at(section, line, slip.start, slip.end).excerpt
                 found.append(Location(section, f"“{slip.found}”→“{slip.fix}”（{slip.why}）：{excerpt}",
@@ -336,3 +343,7 @@ def check_llm_judge(doc: Document, params: dict[str, Any], facts: list[Fact] | N
     from eval.judge import judge
 
     return judge(doc.text, params, settings.llm)
+
+
+# Checks kept in modules of their own register themselves on import.
+from eval import routine, wording  # noqa: E402,F401

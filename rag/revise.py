@@ -157,8 +157,12 @@ class Versions:
 
     def accept(self, revision: Revision) -> None:
         """Make the revision current; the previous version can be restored by undo."""
+        self.push(revision.after)
+
+    def push(self, report: Report) -> None:
+        """Make ``report`` current (a revision or a correction); undo restores the previous one."""
         self.undo_stack.append(self.current)
-        self.current = revision.after
+        self.current = report
         self.redo_stack.clear()
 
     def undo(self) -> bool:

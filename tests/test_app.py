@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from history import HistoryStore
-from report import section_text
+from report import section_text, to_text
 from rag.config import PROJECT_ROOT, Settings
 from tests.fake_openai import FakeOpenAIServer, Status
 
@@ -114,6 +114,29 @@ def test_score_current_draft_and_pasted_text(app: AppTest) -> None:
     app.radio(key="score_source").set_value("粘贴文本").run()
     app.button(key="score").click().run()
     assert "请先粘贴报告全文" in texts(app)
+
+
+def test_a_suggested_correction_is_applied_in_one_click_as_a_new_version(app: AppTest, indexed_settings: Settings) -> None:
+    app.text_area(key="facts").input("组织集休学习12次\n全年召开支部党员大会4次").run()
+    app.text_input(key="year").input("2024").run()
+    app.button(key="draft_button").click().run()
+    app.button(key="score").click().run()
+    fix = next(button for button in app.button if button.key and button.key.startswith("fix_typos_"))
+    assert "集体学习" in fix.label
+    fix.click().run()
+    current = app.session_state["versions"].current
+    assert "组织集体学习12次" in to_text(current) and "集休" not in to_text(current)
+    assert app.session_state["versions"].undo_stack, "the correction can be undone"
+    typos = next(item for item in app.session_state["scorecard"].items if item.id == "typos")
+    assert typos.status == "pass", "the text was scored again"
+    store = HistoryStore(indexed_settings.data_dir / "history.sqlite")
+    draft_id = saved(app, indexed_settings)[0].id
+    assert "校对" in store.latest(app.query_params["ws"], draft_id).note
+    app.radio(key="score_source").set_value("粘贴文本").run()
+    app.text_area(key="score_text").input("2024年工作总结\n支部坚持两个唯护。\n一、学习\n1.学习。").run()
+    app.button(key="score").click().run()
+    next(b for b in app.button if b.key and b.key.startswith("fix_typos_")).click().run()
+    assert "两个维护" in app.text_area(key="score_text").value
 
 
 def test_history_reopen_rename_delete(app: AppTest, indexed_settings: Settings) -> None:
