@@ -48,10 +48,6 @@ class Reading:
     cues: tuple[str, ...]
     scores: dict[Role, float]
 
-    @property
-    def unsure(self) -> bool:
-        return self.confidence < lexicon().low_confidence
-
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
