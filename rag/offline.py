@@ -14,7 +14,7 @@ from rag.outline import DraftOptions, OutlineSection
 from rag.themes import find_theme
 from report import Role
 from report.facts import Fact
-from report.numbering import Style, format_marker
+from report.numbering import CHINESE_STYLES, MAX_CHINESE, Style, format_marker
 
 if TYPE_CHECKING:
     from rag.retrieve import Hit
@@ -59,6 +59,8 @@ def item_text(fact: Fact) -> str:
 
 
 def _items(facts: list[Fact], style: Style) -> list[str]:
+    if style in CHINESE_STYLES and len(facts) > MAX_CHINESE:
+        style = Style.ARABIC  # 一百是 is no Chinese: a part this long is numbered 1. 2. 3.
     return [f"{format_marker(style, number)}{item_text(fact)}" for number, fact in enumerate(facts, 1)]
 
 

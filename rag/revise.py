@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 from rag.draft import clean_answer, section_from_text
 from rag.llm import LLMError, OpenAIChat
-from rag.offline import sentence
+from rag.offline import item_text
 from rag.prompts import render_prompt
 from report import Report, Section, section_text
 from report.facts import Fact, parse_facts
-from report.numbering import Style, format_marker
+from report.numbering import CHINESE_STYLES, MAX_CHINESE, Style, format_marker
 
 OFFLINE_OPERATIONS = "补充事实（如“补充以下事实：…”）、精简、改为一是二是格式、改为1.2.格式"
 _ADD = re.compile(r"^(?:请)?(?:补充|增加|添加|加入)(?:以下|如下)?(?:事实|内容|情况)?[：:，,\s]*(.+)$", re.S)
@@ -69,7 +69,9 @@ def add_facts(section: Section, facts: list[Fact]) -> Section:
     style = item_style(section)
     for fact in facts:
         number = sum(1 for c in new.children if c.marker and c.marker.style == style) + 1
-        item = section_from_text("", f"{format_marker(style, number)}{sentence(fact.text)}", section.role)
+        if style in CHINESE_STYLES and number > MAX_CHINESE:
+            raise RevisionError(f"本节已有 {number - 1} 条，超过“一是…九十九是”的范围，请先改为1.2.格式")
+        item = section_from_text("", f"{format_marker(style, number)}{item_text(fact)}", section.role)
         new.children.append(item)
     new.paragraphs = [p for p in new.paragraphs if not p.startswith("【待补充")]
     return new
@@ -91,6 +93,8 @@ def condense(section: Section) -> Section:
 def renumber(section: Section, style: Style) -> Section:
     """The section with its items numbered in ``style``, each on a line of its own."""
     new = copy.deepcopy(section)
+    if style in CHINESE_STYLES and sum(1 for child in new.children if child.marker) > MAX_CHINESE:
+        raise RevisionError(f"本节条目超过 {MAX_CHINESE} 条，不能改为一是二是格式")
     number = 0
     for child in new.children:
         if child.marker is not None:

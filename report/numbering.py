@@ -50,9 +50,9 @@ def int_to_cn(number: int) -> str:
 
 _PATTERNS: list[tuple[Style, re.Pattern[str]]] = [
     (Style.PAREN_CN, re.compile(rf"^[（(]({_CN_NUM})[）)]")),
-    (Style.PAREN_ARABIC, re.compile(r"^[（(](\d{1,2})[）)]")),
+    (Style.PAREN_ARABIC, re.compile(r"^[（(](\d{1,3})[）)]")),
     (Style.CN, re.compile(rf"^({_CN_NUM})、")),
-    (Style.ARABIC, re.compile(r"^(\d{1,2})[.．、](?!\d)")),
+    (Style.ARABIC, re.compile(r"^(\d{1,3})[.．、](?!\d)")),
     (Style.SHI, re.compile(rf"^({_CN_NUM})是(?!否|非|由|指|因|为了)")),
 ]
 
@@ -73,12 +73,11 @@ def match_marker(line: str) -> Marker | None:
     return None
 
 
+_FORMATS = {Style.CN: "{}、", Style.PAREN_CN: "（{}）", Style.ARABIC: "{}.", Style.PAREN_ARABIC: "（{}）", Style.SHI: "{}是"}
+CHINESE_STYLES = (Style.CN, Style.PAREN_CN, Style.SHI)
+MAX_CHINESE = 99  # the genre's Chinese numerals stop at 九十九
+
+
 def format_marker(style: Style, number: int) -> str:
-    """The canonical marker text for ``style`` and ``number``."""
-    return {
-        Style.CN: f"{int_to_cn(number)}、",
-        Style.PAREN_CN: f"（{int_to_cn(number)}）",
-        Style.ARABIC: f"{number}.",
-        Style.PAREN_ARABIC: f"（{number}）",
-        Style.SHI: f"{int_to_cn(number)}是",
-    }[style]
+    """The canonical marker text for ``style`` and ``number`` (only that style's numeral is built)."""
+    return _FORMATS[style].format(int_to_cn(number) if style in CHINESE_STYLES else number)

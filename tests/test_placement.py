@@ -112,3 +112,14 @@ def test_outline_cli_prints_parts_with_fact_texts_and_confidence(tmp_path: Path)
     empty = tmp_path / "empty.txt"
     empty.write_text("\n", encoding="utf-8")
     assert run_module("rag", "outline", str(empty)).returncode == 2
+
+
+def test_a_hundred_facts_in_one_theme_draft_in_either_item_style(retriever) -> None:
+    from dataclasses import replace
+
+    facts = "\n".join(f"组织党员集中学习第{n}期" for n in range(1, 121))
+    for style in ("arabic", "shi"):
+        draft = draft_report(facts, replace(OPTIONS, style=style), retriever, OfflineWriter())
+        study = draft.report.sections[0]
+        assert len(study.children) == 120 and study.children[-1].marker.text == "120."
+        assert to_text(draft.report).count("组织党员集中学习第") == 120
