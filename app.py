@@ -17,13 +17,13 @@ from eval.proofread import apply_fix
 from eval.score import score_report
 from history import HistoryStore
 from rag.config import Settings, load_settings
-from rag.corpus import add_file, describe_corpus, remove_file
+from rag.corpus import CorpusMissingError, add_file, describe_corpus, remove_file
 from rag.draft import (Draft, DraftError, DraftInputError, draft_report, example_facts, fact_notes, read_facts, read_sheet,
                        restore_draft, sources_to_json)
 from rag.engine import make_chat, make_writer
 from rag.llm import LLMError
-from rag.outline import (DraftOptions, Outline, fact_rows, outline_from_tables, outline_rows, part_choices, plan_outline,
-                         ROLE_NAMES)
+from rag.outline import (ROLE_NAMES, DraftOptions, Outline, fact_rows, outline_from_tables, outline_rows, parse_year,
+                         part_choices, plan_outline)
 from rag.progress import LivePreview
 from rag.revise import RevisionError, Versions, line_diff, revise
 from report import ROLE_LABELS, ReportLoadError, parse_text, read_text, section_text, to_markdown, to_text
@@ -238,21 +238,27 @@ with tab_draft:
     columns[2].checkbox("写存在问题", value=True, key="include_problems")
     columns[3].checkbox("写下一步打算", value=True, key="include_next_steps")
 
-    retriever = open_retriever(str(settings.data_dir), str(settings.corpus_dir), settings.chroma_host,
-                               settings.chroma_port)
+    try:
+        retriever = open_retriever(str(settings.data_dir), str(settings.corpus_dir), settings.chroma_host,
+                                   settings.chroma_port)
+    except CorpusMissingError as error:
+        st.error(str(error))
+        st.stop()
     reports, chunks = retriever.counts()
     st.sidebar.caption(f"语料库：{reports} 篇报告，{chunks} 个段落；向量模型：{retriever.index.embedder.name}")
     left, right = st.columns(2)
     if left.button("① 生成提纲", key="plan"):
         try:
+            parse_year(state.get("year", ""))
             plan_into_state(read_sheet(state.facts))
-        except DraftInputError as error:
+        except (DraftInputError, ValueError) as error:
             show_error(str(error))
     outline_choice: Outline | None = None
     if state.outline:
         outline_choice = show_outline()
     if right.button("② 起草全文", key="draft_button", type="primary"):
         try:
+            parse_year(state.get("year", ""))
             sheet = read_sheet(state.facts)
             outline = None
             if state.outline and state.outline["facts_text"] != state.facts:

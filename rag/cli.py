@@ -14,10 +14,31 @@ from report import Role
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
 
-def _open_index():
+def _open_index(sync: bool = False):
+    """The index of the configured corpus; with ``sync``, brought up to date first when it is empty."""
     from rag.index import Index
 
-    return Index(load_settings())
+    index = Index(load_settings())
+    if sync and index.count() == 0:
+        index.sync()
+    return index
+
+
+def positive_count(text: str) -> int:
+    """An argparse type: a whole number from 1 to 100."""
+    if not text.isdigit() or not 1 <= int(text) <= 100:
+        raise argparse.ArgumentTypeError(f"应为 1～100 的整数：{text}")
+    return int(text)
+
+
+def report_year_arg(text: str) -> str:
+    """An argparse type: a four-digit year (or nothing)."""
+    from rag.outline import parse_year
+
+    try:
+        return parse_year(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -39,10 +60,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not args.query.strip():
         print("错误：查询内容为空", file=sys.stderr)
         return EXIT_BAD_INPUT
-    index = _open_index()
-    if index.count() == 0:
-        index.sync()
-    hits = Retriever(index).search(args.query, k=args.k, role=args.role, mode=Mode(args.mode))
+    hits = Retriever(_open_index(sync=True)).search(args.query, k=args.k, role=args.role, mode=Mode(args.mode))
     if args.json:
         print(json.dumps([hit.to_dict() for hit in hits], ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -68,12 +86,20 @@ class PrintProgress:
         pass
 
 
-def _write_output(text: str, out: str | None) -> None:
+def _write_output(text: str, out: str | None, data: bytes | None = None) -> None:
+    """Write to ``out`` (``data`` if given, else ``text``); if that fails, say why and print the text, so
+    that nothing drafted is lost."""
     if out:
-        Path(out).write_text(text, encoding="utf-8")
-        print(f"已写入 {out}", file=sys.stderr)
-    else:
-        print(text)
+        try:
+            if data is not None:
+                Path(out).write_bytes(data)
+            else:
+                Path(out).write_text(text, encoding="utf-8")
+            print(f"已写入 {out}", file=sys.stderr)
+            return
+        except OSError as error:
+            print(f"错误：无法写入 {out}（{error.strerror}），内容打印如下：", file=sys.stderr)
+    print(text)
 
 
 def _write_report(report, out: str | None) -> None:
@@ -82,8 +108,7 @@ def _write_report(report, out: str | None) -> None:
     from report.docx import to_docx
 
     if out and out.lower().endswith(".docx"):
-        Path(out).write_bytes(to_docx(report))
-        print(f"已写入 {out}", file=sys.stderr)
+        _write_output(to_markdown(report), out, to_docx(report))
         return
     _write_output(to_text(report) if out and not out.lower().endswith(".md") else to_markdown(report), out)
 
@@ -151,10 +176,11 @@ def cmd_draft(args: argparse.Namespace) -> int:
     if facts_text is None:
         return EXIT_BAD_INPUT
     options = _options(args)
+    if args.out and not Path(args.out).resolve().parent.is_dir():
+        print(f"错误：输出文件夹不存在：{Path(args.out).resolve().parent}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     settings = load_settings()
-    index = _open_index()
-    if index.count() == 0:
-        index.sync()
+    index = _open_index(sync=True)
     writer = make_writer(settings)
     print(f"引擎：{writer.label}", file=sys.stderr)
     try:
@@ -199,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("index", help="按语料目录增量更新索引").set_defaults(run=cmd_index)
     search = commands.add_parser("search", help="混合检索（向量 + 关键词）")
     search.add_argument("query")
-    search.add_argument("-k", type=int, default=5)
+    search.add_argument("-k", type=positive_count, default=5)
     search.add_argument("--role", choices=[role.value for role in Role])
     search.add_argument("--mode", choices=[mode.value for mode in Mode], default=Mode.HYBRID.value)
     search.add_argument("--json", action="store_true")
@@ -208,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     draft = commands.add_parser("draft", help="根据事实文件起草报告（未配置大模型时用离线引擎）")
     for command in (outline, draft):
         command.add_argument("facts_file")
-        command.add_argument("--year", default="")
+        command.add_argument("--year", type=report_year_arg, default="")
         command.add_argument("--unit", default="")
         command.add_argument("--kind", default="年度工作总结")
         command.add_argument("--no-problems", action="store_true")
@@ -229,5 +255,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from rag.corpus import CorpusMissingError
+
     args = build_parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except CorpusMissingError as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return EXIT_BAD_INPUT

@@ -21,6 +21,10 @@ class CorpusFile:
     chars: int
 
 
+class CorpusMissingError(ValueError):
+    """The configured corpus folder does not exist; the message says which, in Chinese."""
+
+
 def corpus_paths(folder: Path) -> list[Path]:
     """Report files in ``folder``, sorted by name."""
     if not folder.is_dir():

@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 from rag.chunks import Chunk, chunk_report
 from rag.config import Settings
-from rag.corpus import content_digest, corpus_paths, parse_corpus_bytes
+from rag.corpus import CorpusMissingError, content_digest, corpus_paths, parse_corpus_bytes
 from rag.embed import Embedder, make_embedder
 from rag.keyword import tokenize
 from rag.store import add_batched, get_collection, make_client
@@ -93,7 +93,11 @@ class Index:
         self.collection.delete(where={"report": name})
 
     def sync(self, progress: Callable[[str], None] | None = None) -> SyncResult:
-        """Bring the index in line with the corpus folder: embed only new or changed reports."""
+        """Bring the index in line with the corpus folder: embed only new or changed reports.
+
+        A corpus folder that does not exist is an error, never "every report was removed"."""
+        if not self.settings.corpus_dir.is_dir():
+            raise CorpusMissingError(f"语料目录不存在：{self.settings.corpus_dir}（请检查 REPORT_CORPUS_DIR），索引未改动")
         started = time.perf_counter()
         result = SyncResult()
         stored = self.indexed_reports()

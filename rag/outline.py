@@ -12,6 +12,14 @@ from report.facts import Fact
 STYLES = {"arabic": "一、 标题下用 1. 2. 3. 条目", "shi": "一、 标题下用 一是、二是、三是 条目"}
 
 
+def parse_year(text: str) -> str:
+    """A report year as typed (2024 or 2024年) checked to be four digits; "" stays "". ValueError (Chinese) otherwise."""
+    digits = text.strip().rstrip("年").strip()
+    if digits and not (digits.isdigit() and len(digits) == 4 and 1990 <= int(digits) <= 2100):
+        raise ValueError(f"年度应为四位年份（如 2024），而不是“{text.strip()[:20]}”")
+    return digits
+
+
 @dataclass(frozen=True)
 class DraftOptions:
     """The secretary's settings for a draft."""

@@ -61,6 +61,14 @@ def test_empty_facts_give_a_clear_message(app: AppTest) -> None:
     assert app.session_state["draft"] is None
 
 
+def test_a_year_that_is_not_a_year_gives_a_message_and_keeps_the_facts(app: AppTest) -> None:
+    app.button(key="load_example").click().run()
+    app.text_input(key="year").input("二〇二四abc").run()
+    app.button(key="draft_button").click().run()
+    assert "四位年份" in texts(app) and app.session_state["draft"] is None
+    assert app.text_area(key="facts").value.startswith("- 全年召开支部党员大会4次")
+
+
 def test_outline_can_be_planned_and_edited_before_drafting(app: AppTest) -> None:
     app.button(key="load_example").click().run()
     app.button(key="plan").click().run()

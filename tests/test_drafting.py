@@ -398,3 +398,19 @@ def test_live_preview_refreshes_at_most_every_interval_and_fully_at_each_section
     for piece in ("一", "二", "三"):
         every.token(piece)
     assert shown[-3:] == ["一", "一二", "一二三"]
+
+
+def test_cli_bad_arguments_and_paths_end_with_a_message_and_lose_nothing(indexed_settings: Settings, tmp_path: Path) -> None:
+    env = cli_env(indexed_settings)
+    facts = str(FACTS_DIR / "numbers.txt")
+    year = run_module("rag", "draft", facts, "--year", "abc", env=env)
+    assert year.returncode == 2 and "四位年份" in year.stderr and "Traceback" not in year.stderr
+    search = run_module("rag", "search", "三会一课", "-k", "0", env=env)
+    assert search.returncode == 2 and "1～100" in search.stderr
+    missing = run_module("rag", "draft", facts, "--out", str(tmp_path / "nope" / "draft.md"), env=env)
+    assert missing.returncode == 2 and "输出文件夹不存在" in missing.stderr and "Traceback" not in missing.stderr
+    corpus = cli_env(indexed_settings, REPORT_CORPUS_DIR=str(tmp_path / "misspelt"))
+    index = run_module("rag", "index", env=corpus)
+    assert index.returncode == 2 and "语料目录不存在" in index.stderr
+    still = run_module("rag", "search", "三会一课", "-k", "1", "--json", env=env)
+    assert still.returncode == 0 and json.loads(still.stdout), "the index was left as it was"
