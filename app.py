@@ -8,7 +8,6 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlparse
 
 import streamlit as st
 
@@ -16,7 +15,7 @@ from eval.checklist import load_checklist
 from eval.proofread import apply_fix
 from eval.score import score_report
 from history import HistoryStore
-from rag.config import Settings, load_settings
+from rag.config import Settings, SettingsError, load_settings
 from rag.corpus import CorpusMissingError, add_file, describe_corpus, remove_file
 from rag.draft import (Draft, DraftError, DraftInputError, draft_report, example_facts, fact_notes, read_facts, read_sheet,
                        restore_draft, sources_to_json)
@@ -83,7 +82,11 @@ def checklist():
     return load_checklist()
 
 
-settings = current_settings()
+try:
+    settings = current_settings()
+except SettingsError as error:
+    st.error(f"{error}。请修改环境变量或 .streamlit/secrets.toml 后重新启动。")
+    st.stop()
 history = open_history(str(settings.data_dir / "history.sqlite"))
 state = st.session_state
 
@@ -123,7 +126,7 @@ def save_version(note: str) -> None:
 with st.sidebar:
     st.header("运行状态")
     if settings.llm.configured:
-        host = urlparse(settings.llm.base_url).netloc or "api.openai.com"
+        host = settings.llm.host
         st.success(f"大模型：{settings.llm.model}（{host}）")
     else:
         st.info("离线模式：未配置大模型，草稿仅依据所填事实组稿，缺少的内容标注【待补充】。")

@@ -255,11 +255,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from rag.config import SettingsError
     from rag.corpus import CorpusMissingError
 
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except CorpusMissingError as error:
+    except (CorpusMissingError, SettingsError) as error:
         print(f"错误：{error}", file=sys.stderr)
         return EXIT_BAD_INPUT

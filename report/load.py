@@ -27,7 +27,15 @@ def _looks_like_text(text: str) -> bool:
 
 
 def decode_text(data: bytes, name: str) -> str:
-    """Decode bytes of a text report, trying UTF-8 (with or without BOM) then GB18030."""
+    """Decode bytes of a text report: UTF-16 with its byte-order mark, else UTF-8 (with or without BOM),
+    then GB18030."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Windows Notepad's "Unicode"
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise ReportLoadError(f"{name}：UTF-16 文本有损坏（{error.reason}）") from error
+        if _looks_like_text(text):
+            return text
     if b"\x00" in data[:8192]:
         raise ReportLoadError(f"{name}：不是文本文件（含二进制内容），请上传 .txt、.md 或 .docx 报告")
     for encoding in ("utf-8-sig", "gb18030"):

@@ -57,7 +57,7 @@ def _make_section(marker: Marker | None, rest: str, label: bool = False) -> Sect
 def strip_markdown(text: str) -> str:
     """Drop heading hashes and a bold lead-in (our own Markdown) so that a .md draft parses like text."""
     lines = [_MD_BOLD_LEAD.sub(r"\1", _MD_HEADING.sub("", line)) for line in text.split("\n")]
-    return "\n".join(lines)
+    return "\n".join(lines).replace("\\<", "<").replace("\\>", ">")
 
 
 def _title_line(lines: list[str]) -> bool:

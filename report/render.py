@@ -62,7 +62,8 @@ def to_markdown(report: Report) -> str:
     for section in report.sections:
         lines += _markdown_section(section, 1)
     lines += report.closing
-    return "\n\n".join(lines) + "\n"
+    # A < or > in the text is escaped, so that no Markdown viewer runs it as HTML (<script>…).
+    return "\n\n".join(lines).replace("<", "\\<").replace(">", "\\>") + "\n"
 
 
 def located_lines(report: Report) -> list[tuple[str, str]]:

@@ -242,3 +242,11 @@ def test_llm_settings_from_streamlit_secrets(indexed_settings: Settings, monkeyp
         page.query_params["ws"] = "secrets"
         page.run()
         assert "大模型：secret-model" in texts(page) and "sk-from-secrets" not in texts(page)
+
+
+def test_a_bad_setting_stops_the_page_with_a_message(indexed_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPORT_DATA_DIR", str(indexed_settings.data_dir))
+    monkeypatch.setenv("LLM_TIMEOUT", "abc")
+    page = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    page.run()
+    assert not page.exception and "LLM_TIMEOUT" in texts(page)

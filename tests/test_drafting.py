@@ -414,3 +414,16 @@ def test_cli_bad_arguments_and_paths_end_with_a_message_and_lose_nothing(indexed
     assert index.returncode == 2 and "语料目录不存在" in index.stderr
     still = run_module("rag", "search", "三会一课", "-k", "1", "--json", env=env)
     assert still.returncode == 0 and json.loads(still.stdout), "the index was left as it was"
+
+
+def test_the_shown_host_never_carries_a_key_written_into_the_url() -> None:
+    assert LLMConfig(base_url="https://user:sk-secret@api.deepseek.com/v1", model="m").host == "api.deepseek.com"
+    assert LLMConfig(base_url="http://localhost:11434/v1", model="m").host == "localhost:11434"
+    assert LLMConfig(api_key="k", model="m").host == "api.openai.com"
+
+
+@pytest.mark.parametrize("name, value", [("LLM_TIMEOUT", "abc"), ("CHROMA_PORT", "x"), ("E5_ENGINE", "foo"),
+                                         ("LLM_MAX_RETRIES", "-1")])
+def test_a_setting_that_cannot_be_used_is_named_in_a_message(indexed_settings: Settings, name: str, value: str) -> None:
+    result = run_module("rag", "search", "三会一课", env=cli_env(indexed_settings, **{name: value}))
+    assert result.returncode == 2 and name in result.stderr and "Traceback" not in result.stderr

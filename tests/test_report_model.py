@@ -148,3 +148,22 @@ def test_docx_bytes_of_another_kind_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ReportLoadError, match="zip.docx"):
         load_report(path)
 
+
+
+def test_markdown_export_escapes_html_and_reads_back() -> None:
+    from report import parse_markdown, to_markdown
+
+    report = parse_text("报告\n开篇<script>alert(1)</script>段落。\n一、加强学习\n1.学习<b>要点</b>。")
+    markdown = to_markdown(report)
+    assert "<script>" not in markdown and "<b>" not in markdown
+    assert to_text(parse_markdown(markdown)) == to_text(report)
+
+
+def test_utf16_files_with_a_byte_order_mark_are_read() -> None:
+    from report import read_text
+
+    text = "支部工作总结\n一、加强学习\n1.组织学习12次。"
+    for encoding in ("utf-16", "utf-16-be"):
+        data = text.encode(encoding)
+        data = data if data.startswith((b"\xff\xfe", b"\xfe\xff")) else b"\xfe\xff" + data
+        assert read_text(data, "notepad.txt").strip() == text
