@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Sequence
 
 from rag.config import load_settings
-from rag.retrieve import Mode
+from rag.retrieve import MAX_QUERY_CHARS, Mode
 from report import Role
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
@@ -59,6 +59,9 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     if not args.query.strip():
         print("错误：查询内容为空", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if len(args.query) > MAX_QUERY_CHARS:
+        print(f"错误：检索内容过长（{len(args.query)} 字），上限 {MAX_QUERY_CHARS} 字", file=sys.stderr)
         return EXIT_BAD_INPUT
     hits = Retriever(_open_index(sync=True)).search(args.query, k=args.k, role=args.role, mode=Mode(args.mode))
     if args.json:

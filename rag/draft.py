@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from rag.retrieve import Hit, Retriever
 
 MAX_FACTS = 200
+MAX_CHARS_PER_FACT = 500
 EXEMPLARS_PER_SECTION = 3
 
 
@@ -116,6 +117,10 @@ def read_sheet(text: str) -> FactSheet:
     if len(text) > MAX_FACT_CHARS:
         raise DraftInputError(f"事实内容过长（{len(text)} 字），上限 {MAX_FACT_CHARS} 字，请精简后再起草")
     sheet = read_fact_sheet(text)
+    for number, fact in enumerate(sheet.facts, 1):
+        if len(fact.text) > MAX_CHARS_PER_FACT:
+            raise DraftInputError(f"第 {number} 条事实有 {len(fact.text)} 字，每条上限 {MAX_CHARS_PER_FACT} 字："
+                                  "请一行写一件事，长段落拆成几条")
     if not sheet.facts:
         raise DraftInputError("没有可用的工作事实：" + "；".join(f"第 {s.line} 行{s.reason}" for s in sheet.skipped))
     if len(sheet.facts) > MAX_FACTS:

@@ -18,6 +18,9 @@ KEYWORD_WEIGHT = 1.5
 OVERFETCH = 2
 
 
+MAX_QUERY_CHARS = 1000  # a query is a sentence or a heading; a page of text is not
+
+
 class Mode(str, Enum):
     """Which rankings feed the result."""
 
@@ -120,7 +123,10 @@ class Retriever:
         mode: Mode = Mode.HYBRID,
         per_report: int = 2,
     ) -> list[Hit]:
-        """The ``k`` best chunks for ``query``; at most ``per_report`` from one report while others remain."""
+        """The ``k`` best chunks for ``query``; at most ``per_report`` from one report while others remain.
+        A query longer than MAX_QUERY_CHARS is a ValueError (Chinese) before any work is done."""
+        if len(query) > MAX_QUERY_CHARS:
+            raise ValueError(f"检索内容过长（{len(query)} 字），上限 {MAX_QUERY_CHARS} 字")
         if not query.strip() or k <= 0:
             return []
         self.refresh()

@@ -11,6 +11,7 @@ from report.parse import parse_markdown, parse_text
 
 SUFFIXES = (".txt", ".md", ".docx")
 MAX_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a .docx of a report unpacks to a few MB
 
 
 class ReportLoadError(ValueError):
@@ -53,9 +54,17 @@ def docx_text(data: bytes, name: str) -> str:
     import docx  # python-docx; imported here so that text-only callers start fast
 
     try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except zipfile.BadZipFile as error:
         raise ReportLoadError(f"{name}：不是有效的 .docx 文件（{error}）") from error
+    if unpacked > MAX_UNPACKED_BYTES:  # checked before anything is unpacked: a small file may hold gigabytes
+        raise ReportLoadError(f"{name}：解压后过大（{unpacked // 1024 // 1024} MB，上限 {MAX_UNPACKED_BYTES // 1024 // 1024} MB），"
+                              "不像是一份报告")
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as error:  # python-docx raises KeyError, ValueError, lxml's XMLSyntaxError …
+        raise ReportLoadError(f"{name}：不是有效的 .docx 文件（{type(error).__name__}）") from error
     return "\n".join(paragraph.text for paragraph in document.paragraphs)
 
 

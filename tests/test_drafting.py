@@ -427,3 +427,12 @@ def test_the_shown_host_never_carries_a_key_written_into_the_url() -> None:
 def test_a_setting_that_cannot_be_used_is_named_in_a_message(indexed_settings: Settings, name: str, value: str) -> None:
     result = run_module("rag", "search", "三会一课", env=cli_env(indexed_settings, **{name: value}))
     assert result.returncode == 2 and name in result.stderr and "Traceback" not in result.stderr
+
+
+def test_limits_per_fact_and_per_query_are_named_before_any_work(retriever: Retriever, indexed_settings: Settings) -> None:
+    with pytest.raises(DraftInputError, match="第 2 条事实有 18881 字，每条上限 500 字"):
+        draft_report("开展学习\n" + "党" * 18881, OPTIONS, retriever, OfflineWriter())
+    with pytest.raises(ValueError, match="上限 1000 字"):
+        retriever.search("党" * 40000)
+    long_query = run_module("rag", "search", "党" * 1001, env=cli_env(indexed_settings))
+    assert long_query.returncode == 2 and "上限 1000 字" in long_query.stderr

@@ -167,3 +167,23 @@ def test_utf16_files_with_a_byte_order_mark_are_read() -> None:
         data = text.encode(encoding)
         data = data if data.startswith((b"\xff\xfe", b"\xfe\xff")) else b"\xfe\xff" + data
         assert read_text(data, "notepad.txt").strip() == text
+
+
+def test_a_docx_that_unpacks_to_hundreds_of_megabytes_or_holds_garbage_xml_fails_clearly(tmp_path) -> None:
+    import io
+    import zipfile
+
+    from report import read_text
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"<" + b"a" * (60 * 1024 * 1024) + b"/>")
+    assert len(bomb.getvalue()) < 1024 * 1024
+    with pytest.raises(ReportLoadError, match="解压后过大.*bomb.docx|bomb.docx.*解压后过大"):
+        read_text(bomb.getvalue(), "bomb.docx")
+    garbage = io.BytesIO()
+    with zipfile.ZipFile(garbage, "w") as archive:
+        archive.writestr("[Content_Types].xml", "this is not xml <<<")
+    with pytest.raises(ReportLoadError, match="garbage.docx"):
+        read_text(garbage.getvalue(), "garbage.docx")
