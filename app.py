@@ -19,6 +19,7 @@ from rag.config import Settings, SettingsError, load_settings
 from rag.corpus import CorpusMissingError, add_file, describe_corpus, remove_file
 from rag.draft import (Draft, DraftError, DraftInputError, draft_report, example_facts, fact_notes, read_facts, read_sheet,
                        restore_draft, sources_to_json)
+from rag.e5fast import engine_status
 from rag.engine import make_chat, make_writer
 from rag.llm import LLMError
 from rag.outline import (ROLE_NAMES, DraftOptions, Outline, fact_rows, outline_from_tables, outline_rows, parse_year,
@@ -248,7 +249,8 @@ with tab_draft:
         st.error(str(error))
         st.stop()
     reports, chunks = retriever.counts()
-    st.sidebar.caption(f"语料库：{reports} 篇报告，{chunks} 个段落；向量模型：{retriever.index.embedder.name}")
+    engine = "" if settings.embed_model else f"（{engine_status()}）"
+    st.sidebar.caption(f"语料库：{reports} 篇报告，{chunks} 个段落；向量模型：{retriever.index.embedder.name}{engine}")
     left, right = st.columns(2)
     if left.button("① 生成提纲", key="plan"):
         try:

