@@ -15,7 +15,7 @@ from eval.checklist import load_checklist
 from eval.proofread import apply_fix
 from eval.score import score_report
 from history import HistoryStore
-from rag.config import Settings, SettingsError, load_settings
+from rag.config import Settings, SettingsError, StoreUnavailableError, load_settings
 from rag.corpus import CorpusMissingError, add_file, describe_corpus, remove_file
 from rag.draft import (Draft, DraftError, DraftInputError, draft_report, example_facts, fact_notes, read_facts, read_sheet,
                        restore_draft, sources_to_json)
@@ -245,8 +245,8 @@ with tab_draft:
     try:
         retriever = open_retriever(str(settings.data_dir), str(settings.corpus_dir), settings.chroma_host,
                                    settings.chroma_port)
-    except CorpusMissingError as error:
-        st.error(str(error))
+    except (CorpusMissingError, StoreUnavailableError) as error:
+        st.error(f"{error}。已填写的事实仍在上方。")
         st.stop()
     reports, chunks = retriever.counts()
     engine = "" if settings.embed_model else f"（{engine_status()}）"

@@ -258,7 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from rag.config import SettingsError
+    from rag.config import SettingsError, StoreUnavailableError
     from rag.corpus import CorpusMissingError
 
     args = build_parser().parse_args(argv)
@@ -267,3 +267,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CorpusMissingError, SettingsError) as error:
         print(f"错误：{error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except StoreUnavailableError as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return 1

@@ -65,6 +65,10 @@ class SettingsError(ValueError):
     """A setting has a value that cannot be used; the message names it, in Chinese."""
 
 
+class StoreUnavailableError(RuntimeError):
+    """The configured Chroma server cannot be reached; the message says which, in Chinese."""
+
+
 def _number(name: str, text: str, kind: type, low: float, high: float) -> float:
     """``text`` as a number of ``kind`` within [low, high], else a SettingsError naming the variable."""
     try:

@@ -10,14 +10,19 @@ from typing import Any
 import chromadb
 from chromadb.config import Settings as ChromaSettings
 
-from rag.config import Settings
+from rag.config import Settings, StoreUnavailableError
 
 
 def make_client(settings: Settings) -> Any:
-    """A Chroma client for the configured mode."""
+    """A Chroma client for the configured mode; StoreUnavailableError when the server does not answer."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_host:
-        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+        try:
+            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+        except Exception as error:  # chromadb wraps connection failures in ValueError and others
+            raise StoreUnavailableError(
+                f"无法连接 Chroma 服务器 {settings.chroma_host}:{settings.chroma_port}（{type(error).__name__}）："
+                "请确认它已启动（chroma run），或去掉 CHROMA_HOST 改用内置存储") from None
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 

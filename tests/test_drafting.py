@@ -436,3 +436,11 @@ def test_limits_per_fact_and_per_query_are_named_before_any_work(retriever: Retr
         retriever.search("党" * 40000)
     long_query = run_module("rag", "search", "党" * 1001, env=cli_env(indexed_settings))
     assert long_query.returncode == 2 and "上限 1000 字" in long_query.stderr
+
+
+def test_a_chroma_server_that_does_not_answer_gives_one_message(indexed_settings: Settings) -> None:
+    from tests.servers import free_port
+
+    env = cli_env(indexed_settings, CHROMA_HOST="127.0.0.1", CHROMA_PORT=str(free_port()))
+    result = run_module("rag", "search", "三会一课", env=env)
+    assert result.returncode == 1 and "无法连接 Chroma 服务器" in result.stderr and "Traceback" not in result.stderr

@@ -312,3 +312,17 @@ def test_llm_judge_runs_only_when_configured(monkeypatch: pytest.MonkeyPatch) ->
 def test_campaign_belongs_to_its_year(sentence: str, status: str) -> None:
     text = f"2024年，支部坚持以习近平新时代中国特色社会主义思想为指导。{sentence}\n一、加强学习\n1.组织学习。\n"
     assert score_text(text)["campaign_year"] == status
+
+
+def test_cli_run_skips_a_broken_docx_and_still_writes_every_result(tmp_path: Path) -> None:
+    import shutil
+    import zipfile
+
+    folder = tmp_path / "drafts"
+    folder.mkdir()
+    shutil.copy(sample("002"), folder / "good.txt")
+    with zipfile.ZipFile(folder / "broken.docx", "w") as archive:
+        archive.writestr("[Content_Types].xml", "not xml <<<")
+    result = run_module("eval", "run", str(folder), "--out", str(tmp_path / "out"), "--min-score", "0")
+    assert result.returncode == 0 and "broken.docx" in result.stderr and "Traceback" not in result.stderr
+    assert (tmp_path / "out" / "good.json").exists() and "good.txt" in (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
