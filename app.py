@@ -351,7 +351,8 @@ def score_into_state(source: str) -> None:
                 raise ReportLoadError("请先选择要上传的文件")
             target = parse_file_text(read_text(upload.getvalue(), upload.name), upload.name)
         use_facts = state.get("score_with_facts") and state.facts.strip()
-        state.scorecard = score_report(target, checklist(), read_facts(state.facts) if use_facts else None)
+        state.scorecard = score_report(target, checklist(), read_facts(state.facts) if use_facts else None,
+                                       chat=make_chat(settings))
         state.scored_source = source
     except (ReportLoadError, DraftInputError) as error:
         show_error(str(error))

@@ -41,9 +41,11 @@ class Outcome:
 
 @dataclass
 class Document:
-    """A draft as the checks see it: the model, its text and its located lines."""
+    """A draft as the checks see it: the model, its text and its located lines, and the chat client
+    the caller configured for checks that need a model (None: read from the environment)."""
 
     report: Report
+    chat: Any = None
 
     @cached_property
     def text(self) -> str:
@@ -334,15 +336,20 @@ def check_invented_numbers(doc: Document, params: dict[str, Any], facts: list[Fa
 
 @check("llm_judge")
 def check_llm_judge(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
-    """The optional rubric-based LLM judge; skipped unless a model is configured."""
-    from rag.config import load_settings
-
-    settings = load_settings()
-    if not settings.llm.configured:
-        return Outcome(None, "未配置大模型接口（LLM_BASE_URL / LLM_MODEL），跳过大模型评审")
+    """The optional rubric-based LLM judge: the caller's chat client (the page passes the one its
+    settings and secrets configure), else one from the environment; skipped without a model."""
     from eval.judge import judge
 
-    return judge(doc.text, params, settings.llm)
+    chat = doc.chat
+    if chat is None:
+        from rag.config import load_settings
+        from rag.llm import OpenAIChat
+
+        settings = load_settings()
+        chat = OpenAIChat(settings.llm) if settings.llm.configured else None
+    if chat is None:
+        return Outcome(None, "未配置大模型接口（LLM_BASE_URL / LLM_MODEL），跳过大模型评审")
+    return judge(doc.text, params, chat)
 
 
 # Checks kept in modules of their own register themselves on import.

@@ -6,19 +6,18 @@ import re
 from typing import Any
 
 from eval.checks import Outcome
-from rag.config import LLMConfig
-from rag.llm import LLMError, OpenAIChat
+from rag.llm import LLMError
 from rag.prompts import render_prompt
 from rag.tokens import trim_to_tokens
 
 MAX_REPORT_TOKENS = 6000
 
 
-def judge(text: str, params: dict[str, Any], config: LLMConfig) -> Outcome:
-    """Ask the model for a 1–5 score with a reason; 3 or more passes."""
+def judge(text: str, params: dict[str, Any], chat: Any) -> Outcome:
+    """Ask the model (``chat``, with ``complete(messages, temperature=)``) for a 1–5 score with a reason; 3+ passes."""
     prompt = render_prompt(params.get("rubric", "judge_rubric"), report=trim_to_tokens(text, MAX_REPORT_TOKENS))
     try:
-        answer = OpenAIChat(config).complete([{"role": "user", "content": prompt}], temperature=0.0)
+        answer = chat.complete([{"role": "user", "content": prompt}], temperature=0.0)
     except LLMError as error:
         return Outcome(None, f"大模型评审未完成：{error}")
     found = re.search(r"\{.*\}", answer, re.S)

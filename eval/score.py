@@ -69,9 +69,11 @@ def run_item(item: Item, doc: Document, facts: list[Fact] | None) -> ItemResult:
                       outcome.reason, outcome.locations)
 
 
-def score_report(report: Report, checklist: Checklist, facts: list[Fact] | None = None, source: str = "") -> Scorecard:
-    """Score ``report``; skipped items do not count towards the weighted score."""
-    doc = Document(report)
+def score_report(report: Report, checklist: Checklist, facts: list[Fact] | None = None, source: str = "",
+                 chat: Any = None) -> Scorecard:
+    """Score ``report``; skipped items do not count towards the weighted score. ``chat`` is the model
+    client for checks that need one (the judge); without it they read the environment."""
+    doc = Document(report, chat)
     results = [run_item(item, doc, facts) for item in checklist.items]
     counted = [r for r in results if r.status != "skip"]
     total = sum(r.weight for r in counted)

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from history import HistoryStore
 from report import section_text, to_text
 from rag.config import PROJECT_ROOT, Settings
-from tests.fake_openai import FakeOpenAIServer, Status
+from tests.fake_openai import FakeOpenAIServer, Reply, Status
 
 
 @pytest.fixture()
@@ -242,6 +242,13 @@ def test_llm_settings_from_streamlit_secrets(indexed_settings: Settings, monkeyp
         page.query_params["ws"] = "secrets"
         page.run()
         assert "大模型：secret-model" in texts(page) and "sk-from-secrets" not in texts(page)
+        server.push(Reply('{"score": 4, "reason": "结构完整"}'))
+        page.radio(key="score_source").set_value("粘贴文本").run()
+        page.text_area(key="score_text").input("2024年工作总结\n一、加强学习\n1.组织学习。").run()
+        page.button(key="score").click().run()
+        judged = next(item for item in page.session_state["scorecard"].items if item.id == "judge_quality")
+        assert judged.status == "pass" and "4/5" in judged.reason, "the judge uses the model the secrets configure"
+        assert server.requests and server.requests[-1]["model"] == "secret-model"
 
 
 def test_a_bad_setting_stops_the_page_with_a_message(indexed_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
