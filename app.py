@@ -15,13 +15,13 @@ from eval.checklist import load_checklist
 from eval.proofread import apply_fix
 from eval.score import score_report
 from history import HistoryStore
-from rag.config import Settings, SettingsError, StoreUnavailableError, load_settings
+from core.config import Settings, SettingsError, StoreUnavailableError, load_settings
 from rag.corpus import CorpusMissingError, add_file, describe_corpus, remove_file
 from rag.draft import (Draft, DraftError, DraftInputError, draft_report, example_facts, fact_notes, read_facts, read_sheet,
                        restore_draft, sources_to_json)
 from rag.e5fast import engine_status
 from rag.engine import make_chat, make_writer
-from rag.llm import LLMError
+from core.llm import LLMError
 from rag.outline import (ROLE_NAMES, DraftOptions, Outline, fact_rows, outline_from_tables, outline_rows, parse_year,
                          part_choices, plan_outline)
 from rag.progress import LivePreview

@@ -9,7 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from rag.config import PROJECT_ROOT, load_settings
+from core.config import PROJECT_ROOT, load_settings
 from rag.index import Index
 from tests.browser import browser_page, streamlit_app
 

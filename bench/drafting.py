@@ -10,16 +10,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from rag.config import PROJECT_ROOT, LLMConfig, load_settings
+from core.config import PROJECT_ROOT, LLMConfig, load_settings
 from rag.draft import draft_report
 from rag.index import Index
-from rag.llm import OpenAIChat
+from core.llm import OpenAIChat
 from rag.offline import OfflineWriter
 from rag.outline import DraftOptions
 from rag.prompting import LLMWriter
-from rag.prompts import render_prompt
+from core.prompts import render_prompt
 from rag.retrieve import Retriever
-from rag.tokens import count_tokens
+from core.tokens import count_tokens
 from tests.fake_openai import FakeOpenAIServer
 
 FACTS = PROJECT_ROOT / "tests" / "facts" / "numbers.txt"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bench import labelled
 from eval.proofread import FORMULATION, LONG_TERM, proofread
-from rag.config import PROJECT_ROOT
+from core.config import PROJECT_ROOT
 
 CACHE = PROJECT_ROOT / "artifacts" / "pycorrector"
 

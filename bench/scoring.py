@@ -11,7 +11,7 @@ from pathlib import Path
 
 from eval.checklist import load_checklist
 from eval.score import score_report
-from rag.config import PROJECT_ROOT
+from core.config import PROJECT_ROOT
 from report import load_report
 
 SAMPLES = sorted((PROJECT_ROOT / "corpus").glob("*.txt"))

@@ -342,8 +342,8 @@ def check_llm_judge(doc: Document, params: dict[str, Any], facts: list[Fact] | N
 
     chat = doc.chat
     if chat is None:
-        from rag.config import load_settings
-        from rag.llm import OpenAIChat
+        from core.config import load_settings
+        from core.llm import OpenAIChat
 
         settings = load_settings()
         chat = OpenAIChat(settings.llm) if settings.llm.configured else None

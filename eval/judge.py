@@ -6,9 +6,9 @@ import re
 from typing import Any
 
 from eval.checks import Outcome
-from rag.llm import LLMError
-from rag.prompts import render_prompt
-from rag.tokens import trim_to_tokens
+from core.llm import LLMError
+from core.prompts import render_prompt
+from core.tokens import trim_to_tokens
 
 MAX_REPORT_TOKENS = 6000
 

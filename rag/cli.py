@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from rag.config import load_settings
+from core.config import load_settings
 from rag.retrieve import MAX_QUERY_CHARS, Mode
 from report import Role
 
@@ -204,7 +204,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
 
 def cmd_revise(args: argparse.Namespace) -> int:
     from rag.engine import make_chat
-    from rag.llm import LLMError
+    from core.llm import LLMError
     from rag.revise import RevisionError, revise
     from report import ReportLoadError, load_report
 
@@ -258,7 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from rag.config import SettingsError, StoreUnavailableError
+    from core.config import SettingsError, StoreUnavailableError
     from rag.corpus import CorpusMissingError
 
     args = build_parser().parse_args(argv)

@@ -6,7 +6,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from rag.llm import LLMError
+from core.llm import LLMError
 from rag.offline import SectionJob
 from rag.outline import DraftOptions, Outline, OutlineSection, plan_outline
 from rag.progress import Progress, SilentProgress
@@ -242,6 +242,6 @@ def _attach(draft: Draft, part: OutlineSection, text: str, heading_line: str, hi
 
 def example_facts() -> str:
     """The example facts behind the page's "载入示例" button."""
-    from rag.config import PROJECT_ROOT
+    from core.config import PROJECT_ROOT
 
     return (PROJECT_ROOT / "examples" / "facts.txt").read_text(encoding="utf-8")

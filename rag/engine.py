@@ -1,8 +1,8 @@
 """Choose the writer: the configured OpenAI-compatible model, or the offline engine."""
 from __future__ import annotations
 
-from rag.config import Settings
-from rag.llm import OpenAIChat
+from core.config import Settings
+from core.llm import OpenAIChat
 from rag.offline import OfflineWriter
 from rag.prompting import LLMWriter
 

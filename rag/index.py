@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from rag.chunks import Chunk, chunk_report
-from rag.config import Settings
+from core.config import Settings
 from rag.corpus import CorpusMissingError, content_digest, corpus_paths, parse_corpus_bytes
 from rag.embed import Embedder, make_embedder
 from rag.keyword import tokenize

@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from rag.llm import Message, OpenAIChat
+from core.llm import Message, OpenAIChat
 from rag.offline import SectionJob
 from rag.outline import STYLES, report_title
-from rag.prompts import render_prompt
-from rag.tokens import count_tokens, trim_to_tokens
+from core.prompts import render_prompt
+from core.tokens import count_tokens, trim_to_tokens
 from report import ROLE_LABELS, Role
 
 PROMPT_BUDGET = 3000  # tokens for system + user prompt of one section

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 
 from rag.draft import clean_answer, section_from_text
-from rag.llm import LLMError, OpenAIChat
+from core.llm import LLMError, OpenAIChat
 from rag.offline import item_text
-from rag.prompts import render_prompt
+from core.prompts import render_prompt
 from report import Report, Section, section_text
 from report.facts import Fact, parse_facts
 from report.numbering import CHINESE_STYLES, MAX_CHINESE, Style, format_marker

@@ -10,7 +10,7 @@ from typing import Any
 import chromadb
 from chromadb.config import Settings as ChromaSettings
 
-from rag.config import Settings, StoreUnavailableError
+from core.config import Settings, StoreUnavailableError
 
 
 def make_client(settings: Settings) -> Any:

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from rag.config import PROJECT_ROOT, Settings
+from core.config import PROJECT_ROOT, Settings
 from tests.servers import free_port, running
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

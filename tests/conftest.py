@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.config import PROJECT_ROOT, Settings, load_settings
+from core.config import PROJECT_ROOT, Settings, load_settings
 
 CORPUS = PROJECT_ROOT / "corpus"
 SAMPLES = sorted(CORPUS.glob("*.txt"))

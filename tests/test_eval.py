@@ -12,7 +12,7 @@ from eval.checklist import ChecklistError, load_checklist
 from eval.score import Scorecard, score_report
 from report import load_report, parse_text, read_text, ReportLoadError
 from report.facts import parse_facts
-from rag.config import PROJECT_ROOT
+from core.config import PROJECT_ROOT
 from tests.conftest import run_module, SAMPLES, sample
 
 CHECKLIST = load_checklist()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from rag.chunks import chunk_report
-from rag.config import Settings, load_settings
+from core.config import Settings, load_settings
 from rag.corpus import describe_corpus
 from rag.index import Index
 from rag.retrieve import Mode, Retriever

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from rag.config import LLMConfig
+from core.config import LLMConfig
 
 # openai and httpx are imported where used: pages and commands that never call a model
 # (the offline engine, evaluation) start about half a second faster.

@@ -5,7 +5,7 @@ import re
 from functools import lru_cache
 from string import Template
 
-from rag.config import PROJECT_ROOT
+from core.config import PROJECT_ROOT
 
 PROMPTS_DIR = PROJECT_ROOT / "prompts"
 _HEADER = re.compile(r"\A\s*<!--.*?-->\s*", re.S)
