@@ -99,7 +99,8 @@ def read_intent(text: str, year: int | None = None) -> Reading:
             scores[family.role] += family.weight
             cues.append(family.name)
     total = sum(math.exp(score) for score in scores.values())
-    role = max(FACT_ROLES, key=lambda r: scores[r])
+    # On a tie the cues of a problem or a plan win: the prior only decides when nothing else does.
+    role = max(FACT_ROLES, key=lambda r: (scores[r], r != Role.ACHIEVEMENT))
     return Reading(role, math.exp(scores[role]) / total, tuple(cues), scores)
 
 
