@@ -22,7 +22,7 @@ from rag.draft import (Draft, DraftError, DraftInputError, draft_report, example
 from rag.e5fast import engine_status
 from rag.engine import make_chat, make_writer
 from core.llm import LLMError
-from rag.outline import (ROLE_NAMES, DraftOptions, Outline, fact_rows, outline_from_tables, outline_rows, parse_year,
+from rag.outline import (STYLES, DraftOptions, Outline, fact_rows, outline_from_tables, outline_rows, parse_year,
                          part_choices, plan_outline)
 from rag.progress import LivePreview
 from rag.revise import RevisionError, Versions, line_diff, revise
@@ -37,7 +37,6 @@ st.set_page_config(page_title="党支部工作报告起草助手", page_icon="�
 
 KINDS = ["年度工作总结", "先锋支部创建汇报", "两年工作总结", "半年工作总结"]
 LENGTHS = ["简短", "标准", "详细"]
-STYLE_LABELS = {"arabic": "一、标题下用 1. 2. 3.", "shi": "一、标题下用 一是、二是"}
 STATUS_BADGES = {"pass": ":green[通过]", "fail": ":red[未通过]", "warn": ":orange[提醒]", "skip": ":gray[跳过]"}
 
 
@@ -199,7 +198,7 @@ def show_outline() -> Outline | None:
     st.caption("提纲各部分：可直接修改标题、增删部分。")
     parts = st.data_editor(plan["parts"], key=f"outline_editor_{plan['plan']}", num_rows="dynamic", width="stretch",
                            column_config={"主题": None, "部分": st.column_config.SelectboxColumn(
-                               "部分", options=list(ROLE_NAMES.values()), required=True)})
+                               "部分", options=list(ROLE_LABELS.values()), required=True)})
     try:
         choices = part_choices(list(parts))
     except ValueError as error:
@@ -238,7 +237,7 @@ with tab_draft:
     columns[2].selectbox("报告类型", KINDS, key="kind")
     columns = st.columns(4)
     columns[0].selectbox("篇幅", LENGTHS, index=1, key="length")
-    columns[1].radio("条目格式", list(STYLE_LABELS), format_func=STYLE_LABELS.get, key="style")
+    columns[1].radio("条目格式", list(STYLES), format_func=STYLES.get, key="style")
     columns[2].checkbox("写存在问题", value=True, key="include_problems")
     columns[3].checkbox("写下一步打算", value=True, key="include_next_steps")
 

@@ -140,7 +140,8 @@ def _options(args: argparse.Namespace):
 
 def cmd_outline(args: argparse.Namespace) -> int:
     from rag.draft import DraftInputError, fact_notes, read_sheet
-    from rag.outline import ROLE_NAMES, placement_note, plan_outline
+    from rag.outline import placement_note, plan_outline
+    from report import ROLE_LABELS
 
     facts_text = _read_facts_file(args.facts_file)
     if facts_text is None:
@@ -162,7 +163,7 @@ def cmd_outline(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(outline.title)
     for part in outline.sections:
-        print(f"\n[{ROLE_NAMES[part.role]} · {part.theme}] {part.heading}")
+        print(f"\n[{ROLE_LABELS[part.role]} · {part.theme}] {part.heading}")
         for i in part.facts:
             print(f"  {i + 1}. {sheet.facts[i].text}  （{placement_note(outline.placements[i])}）")
     for note in notes:

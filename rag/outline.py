@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from rag.placement import Placement, place
 from rag.themes import load_themes, theme_by_id
-from report import Role
+from report import ROLE_LABELS, Role
 from report.facts import Fact
 
 STYLES = {"arabic": "一、 标题下用 1. 2. 3. 条目", "shi": "一、 标题下用 一是、二是、三是 条目"}
@@ -105,9 +105,6 @@ def report_title(options: DraftOptions) -> str:
     return f"{options.unit}{year}年{options.kind}"
 
 
-ROLE_NAMES = {Role.OPENING: "开篇", Role.ACHIEVEMENT: "工作成效", Role.PROBLEMS: "存在问题",
-              Role.NEXT_STEPS: "下一步打算", Role.CLOSING: "结尾"}
-
 
 BODY_ROLES = (Role.ACHIEVEMENT, Role.PROBLEMS, Role.NEXT_STEPS)
 
@@ -119,7 +116,7 @@ def part_label(index: int, section: OutlineSection) -> str:
 
 def outline_rows(outline: Outline) -> list[dict[str, str]]:
     """The parts of the outline as table rows for editing: part, heading (and the hidden theme)."""
-    return [{"部分": ROLE_NAMES[s.role], "标题": s.heading, "主题": s.theme} for s in outline.sections]
+    return [{"部分": ROLE_LABELS[s.role], "标题": s.heading, "主题": s.theme} for s in outline.sections]
 
 
 def placement_note(placement: Placement | None) -> str:
@@ -154,7 +151,7 @@ def _text(value: object) -> str:
 
 
 def _sections_from_rows(part_rows: list[dict[str, str]]) -> list[OutlineSection]:
-    by_name = {name: role for role, name in ROLE_NAMES.items()}
+    by_name = {name: role for role, name in ROLE_LABELS.items()}
     sections = []
     for number, row in enumerate(part_rows, 1):
         heading = _text(row.get("标题"))
