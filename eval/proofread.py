@@ -101,7 +101,8 @@ def reading(char: str) -> str:
     """The usual toneless pinyin of a character (rarer readings of 和, 还 … would make everything alike)."""
     from pypinyin import Style, lazy_pinyin
 
-    return lazy_pinyin(char, style=Style.NORMAL, errors="ignore")[0] if _CJK.match(char) else ""
+    found = lazy_pinyin(char, style=Style.NORMAL, errors="ignore") if _CJK.match(char) else []
+    return found[0] if found else ""  # a character pypinyin does not know has no reading to compare
 
 
 def _fuzzy(reading: str) -> str:

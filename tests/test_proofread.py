@@ -89,3 +89,10 @@ def test_calibrated_samples_keep_their_verdicts_and_scoring_stays_deterministic(
         first = score_report(report, CHECKLIST)
         assert first == score_report(report, CHECKLIST)
         assert {i.id: i.status for i in first.items}["formulations"] == "pass"
+
+
+def test_characters_without_a_reading_are_compared_by_shape_only() -> None:
+    from eval.proofread import reading
+
+    assert reading("兙") == ""  # one of the 68 CJK characters pypinyin has no reading for
+    assert proofread("认真落实三会一兙制度，集体学习兡兡") is not None
