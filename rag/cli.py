@@ -208,10 +208,17 @@ def cmd_revise(args: argparse.Namespace) -> int:
     from core.llm import LLMError
     from rag.revise import RevisionError, revise
     from report import ReportLoadError, load_report
+    from report.facts import parse_facts
 
+    facts = None
+    if args.facts:
+        facts_text = _read_facts_file(args.facts)
+        if facts_text is None:
+            return EXIT_BAD_INPUT
+        facts = parse_facts(facts_text)
     try:
         report = load_report(args.draft)
-        revision = revise(report, args.section - 1, args.instruction, make_chat(load_settings()))
+        revision = revise(report, args.section - 1, args.instruction, make_chat(load_settings()), facts)
     except (ReportLoadError, RevisionError) as error:
         print(f"错误：{error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -253,6 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     revise.add_argument("draft")
     revise.add_argument("--section", type=int, required=True, help="章节序号（从 1 起，按一级标题计）")
     revise.add_argument("--instruction", required=True)
+    revise.add_argument("--facts", help="事实文件（一行一条）：交给大模型改写时作为依据，防止编造")
     revise.add_argument("--out", help="输出文件：.md、.docx 或 .txt（默认打印 Markdown）")
     revise.set_defaults(run=cmd_revise)
     return parser

@@ -444,3 +444,19 @@ def test_a_chroma_server_that_does_not_answer_gives_one_message(indexed_settings
     env = cli_env(indexed_settings, CHROMA_HOST="127.0.0.1", CHROMA_PORT=str(free_port()))
     result = run_module("rag", "search", "三会一课", env=env)
     assert result.returncode == 1 and "无法连接 Chroma 服务器" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_cli_revise_gives_the_model_the_facts(indexed_settings: Settings, server, tmp_path: Path) -> None:
+    env = cli_env(indexed_settings)
+    out = tmp_path / "draft.md"
+    assert run_module("rag", "draft", str(FACTS_DIR / "numbers.txt"), "--year", "2024", "--out", str(out), env=env).returncode == 0
+    server.push(Reply("1.组织集中学习习近平新时代中国特色社会主义思想18次，学习更加深入。"))
+    model = cli_env(indexed_settings, LLM_BASE_URL=server.base_url, LLM_API_KEY="sk-test-secret", LLM_MODEL="fake-model")
+    result = run_module("rag", "revise", str(out), "--section", "1", "--instruction", "扩写",
+                        "--facts", str(FACTS_DIR / "numbers.txt"), env=model)
+    assert result.returncode == 0, result.stderr
+    prompt = server.requests[-1]["messages"][-1]["content"]
+    assert "组织集中学习习近平新时代中国特色社会主义思想18次" in prompt and "（未提供）" not in prompt
+    missing = run_module("rag", "revise", str(out), "--section", "1", "--instruction", "扩写",
+                         "--facts", str(tmp_path / "nope.txt"), env=model)
+    assert missing.returncode == 2 and "nope.txt" in missing.stderr
