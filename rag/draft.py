@@ -192,6 +192,7 @@ def draft_report(
     report = Report(title=outline.title)
     draft = Draft(report, outline, facts, options, writer.label, writer.offline, warnings=fact_notes(sheet, options.year_number))
     summary = outline_summary(outline)
+    achievements = tuple(facts[i] for part in outline.with_role(Role.ACHIEVEMENT) for i in part.facts if 0 <= i < len(facts))
     number, total = 0, len(outline.sections)
     noted = len(writer.warnings)
     for index, part in enumerate(outline.sections, 1):
@@ -199,7 +200,8 @@ def draft_report(
         hits = retriever.search(exemplar_query(part, part_facts), k=EXEMPLARS_PER_SECTION, role=part.role.value)
         numbered = part.role not in (Role.OPENING, Role.CLOSING)
         number += numbered
-        job = SectionJob(part, number if numbered else 0, part_facts, hits, options, summary)
+        job = SectionJob(part, number if numbered else 0, part_facts, hits, options, summary,
+                         () if numbered else achievements)
         heading_line = f"{format_marker(Style.CN, number)}{part.heading}" if numbered else ""
         progress.section_start(index, total, heading_line or part.heading)
         pieces: list[str] = []

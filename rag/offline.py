@@ -39,6 +39,7 @@ class SectionJob:
     exemplars: list[Hit]
     options: DraftOptions
     outline_text: str
+    year_facts: tuple[Fact, ...] = ()  # for the opening and closing: the year's achievements, to summarise
 
 
 def sentence(text: str) -> str:

@@ -35,8 +35,22 @@ class BuiltPrompt:
     over_budget: bool = False
 
 
+SUMMARY_TOKENS = 600  # the year's facts given to the opening and closing, to summarise
+
+
 def facts_block(job: SectionJob) -> str:
-    """The part's facts, numbered, or a note that it has none."""
+    """The part's facts, numbered, or a note that it has none. The opening and closing get the year's
+    achievements instead (as many as fit SUMMARY_TOKENS), to summarise without inventing."""
+    if job.year_facts and not job.facts:
+        lines, room = [], SUMMARY_TOKENS
+        for index, fact in enumerate(job.year_facts, 1):
+            line = f"{index}. {fact.text}"
+            room -= count_tokens(line) + 1
+            if room < 0:
+                lines.append(f"（另有 {len(job.year_facts) - index + 1} 条，从略）")
+                break
+            lines.append(line)
+        return "本年度的主要工作事实（供概括，只能概括其中有的内容）：\n" + "\n".join(lines)
     if not job.facts:
         return "（本部分没有对应的用户事实；需要事实之处写“【待补充】”）"
     return "\n".join(f"{index}. {fact.text}" for index, fact in enumerate(job.facts, 1))
