@@ -35,12 +35,14 @@ class BuiltPrompt:
     over_budget: bool = False
 
 
-SUMMARY_TOKENS = 600  # the year's facts given to the opening and closing, to summarise
+SUMMARY_TOKENS = 600  # the year's facts given to the opening, which summarises them
 
 
 def facts_block(job: SectionJob) -> str:
-    """The part's facts, numbered, or a note that it has none. The opening and closing get the year's
-    achievements instead (as many as fit SUMMARY_TOKENS), to summarise without inventing."""
+    """The part's facts, numbered, or a note that it has none. The opening gets the year's achievements
+    (as many as fit SUMMARY_TOKENS) to summarise without inventing; the closing, a resolve, their count."""
+    if job.year_facts and not job.facts and job.part.role == Role.CLOSING:
+        return f"（本年度共 {len(job.year_facts)} 条工作事实，已写在前文各部分；结尾只表决心，不再列举事实、数字）"
     if job.year_facts and not job.facts:
         lines, room = [], SUMMARY_TOKENS
         for index, fact in enumerate(job.year_facts, 1):

@@ -462,14 +462,15 @@ def test_cli_revise_gives_the_model_the_facts(indexed_settings: Settings, server
     assert missing.returncode == 2 and "nope.txt" in missing.stderr
 
 
-def test_the_opening_and_closing_prompts_carry_the_years_facts(server, retriever: Retriever) -> None:
+def test_the_opening_prompt_carries_the_years_facts_and_the_closing_their_count(server, retriever: Retriever) -> None:
     facts_text = (FACTS_DIR / "numbers.txt").read_text(encoding="utf-8")
     draft_report(facts_text, OPTIONS, retriever, LLMWriter(chat_for(server)), Recorder())
     opening, closing = server.requests[0]["messages"][1]["content"], server.requests[-1]["messages"][1]["content"]
-    for prompt in (opening, closing):
-        assert "本年度的主要工作事实" in prompt and "组织集中学习习近平新时代中国特色社会主义思想18次" in prompt
-        assert "本部分没有对应的用户事实" not in prompt
+    assert "本年度的主要工作事实" in opening and "组织集中学习习近平新时代中国特色社会主义思想18次" in opening
+    assert "本年度共 6 条工作事实" in closing and "不再列举" in closing
+    assert "本部分没有对应的用户事实" not in opening + closing
     many = "\n".join(f"组织党员开展第{n}期专题学习研讨活动，参加党员{n}名" for n in range(1, 120))
+    before = len(server.requests)
     draft_report(many, OPTIONS, retriever, LLMWriter(chat_for(server)), Recorder())
-    assert "从略" in server.requests[-1]["messages"][1]["content"]
+    assert "从略" in server.requests[before]["messages"][1]["content"]
     assert all(sum(count_tokens(m["content"]) for m in r["messages"]) <= PROMPT_BUDGET for r in server.requests[-2:])
