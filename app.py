@@ -22,8 +22,8 @@ from rag.draft import (Draft, DraftError, DraftInputError, draft_report, example
 from rag.e5fast import engine_status
 from rag.engine import make_chat, make_writer
 from core.llm import LLMError
-from rag.outline import (STYLES, DraftOptions, Outline, fact_rows, outline_from_tables, outline_rows, parse_year,
-                         part_choices, plan_outline)
+from rag.outline import (STYLES, DraftOptions, Outline, current_choice, fact_rows, outline_from_tables, outline_rows,
+                         parse_year, part_choices, plan_outline)
 from rag.progress import LivePreview
 from rag.revise import RevisionError, Versions, line_diff, revise
 from report import ROLE_LABELS, ReportLoadError, parse_text, read_text, section_text, to_markdown, to_text
@@ -210,9 +210,9 @@ def show_outline() -> Outline | None:
     st.caption("每条事实归入哪一部分（选择即移动）：")
     for index, row in enumerate(plan["facts"]):
         key = f"place_{plan['plan']}_{index}"
-        if state.get(key) not in choices and choices:
-            state[key] = next((c for c in choices if c.split(". ", 1)[-1] == str(state.get(key, "")).split(". ", 1)[-1]),
-                              choices[0])
+        if state.get(key) not in choices and choices:  # the parts were edited: keep the fact where it was
+            kept = current_choice(str(state.get(key, "")), list(parts))
+            state[key] = kept if kept in choices else choices[0]
         mark = "⚠ " if row["把握"].startswith("请确认") else ""
         label = md_escape(f"{mark}{row['序号']}. {row['事实']}")
         fact_column, choice_column = st.columns([3, 2], vertical_alignment="center")

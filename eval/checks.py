@@ -83,6 +83,13 @@ def verdict(findings: list[Location], failed: str, passed: str) -> Outcome:
     return Outcome(True, passed)
 
 
+def correction(section: str, line: str, start: int, end: int, fix: str, why: str = "") -> Location:
+    """A finding that can be corrected: ``line[start:end]`` should read ``fix``, with the reason."""
+    found = line[start:end]
+    because = f"（{why}）" if why else ""
+    return Location(section, f"“{found}”→“{fix}”{because}：{excerpt_at(section, line, start, end).excerpt}", line, found, fix)
+
+
 def head_location(section: str, line: str) -> Location:
     """A location showing the start of ``line``."""
     return excerpt_at(section, line, 0, min(len(line), EXCERPT_CHARS))
@@ -190,9 +197,7 @@ def slip_locations(doc: Document, params: dict[str, Any], kinds: set[str]) -> li
     for section, line, slips in doc.proofread(_lexicon(params)):
         for slip in slips:
             if slip.kind in kinds:
-                excerpt = excerpt_at(section, line, slip.start, slip.end).excerpt
-                found.append(Location(section, f"“{slip.found}”→“{slip.fix}”（{slip.why}）：{excerpt}",
-                                      line, slip.found, slip.fix))
+                found.append(correction(section, line, slip.start, slip.end, slip.fix, slip.why))
     return found
 
 
@@ -252,9 +257,7 @@ def check_typos(doc: Document, params: dict[str, Any], facts: list[Fact] | None)
         pattern = re.compile("|".join(re.escape(wrong) for wrong in sorted(confusions, key=len, reverse=True)))
         for section, line in doc.lines:
             for match in pattern.finditer(line):
-                wrong, right = match.group(0), confusions[match.group(0)]
-                excerpt = excerpt_at(section, line, match.start(), match.end()).excerpt
-                findings.append(Location(section, f"“{wrong}”→“{right}”：{excerpt}", line, wrong, right))
+                findings.append(correction(section, line, match.start(), match.end(), confusions[match.group(0)]))
     return verdict(findings, "发现 {n} 处疑似错别字或多字", "未发现错别字或多字")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from eval.checks import Document, Location, Outcome, check, excerpt_at, verdict
+from eval.checks import Document, Location, Outcome, check, correction, excerpt_at, verdict
 from report.facts import Fact
 
 _HALF_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
@@ -22,10 +22,7 @@ def check_usage(doc: Document, params: dict[str, Any], facts: list[Fact] | None)
         pattern = re.compile(rule["pattern"])
         for section, line in doc.lines:
             for match in pattern.finditer(line):
-                fix = match.expand(rule["fix"])
-                excerpt = excerpt_at(section, line, match.start(), match.end()).excerpt
-                findings.append(Location(section, f"“{match.group(0)}”→“{fix}”（{rule['why']}）：{excerpt}",
-                                         line, match.group(0), fix))
+                findings.append(correction(section, line, match.start(), match.end(), match.expand(rule["fix"]), rule["why"]))
     return verdict(findings, "有 {n} 处用法可能不当", "未发现易混用法")
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Sequence
 
 from core.config import load_settings
-from rag.retrieve import MAX_QUERY_CHARS, Mode
+from rag.retrieve import Mode, check_query
 from report import Role
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
@@ -60,8 +60,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not args.query.strip():
         print("错误：查询内容为空", file=sys.stderr)
         return EXIT_BAD_INPUT
-    if len(args.query) > MAX_QUERY_CHARS:
-        print(f"错误：检索内容过长（{len(args.query)} 字），上限 {MAX_QUERY_CHARS} 字", file=sys.stderr)
+    try:
+        check_query(args.query)  # before the index is opened
+    except ValueError as error:
+        print(f"错误：{error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     hits = Retriever(_open_index(sync=True)).search(args.query, k=args.k, role=args.role, mode=Mode(args.mode))
     if args.json:
@@ -156,8 +158,7 @@ def cmd_outline(args: argparse.Namespace) -> int:
     notes = fact_notes(sheet, options.year_number)
     if args.json:
         parts = [{"role": part.role.value, "theme": part.theme, "heading": part.heading,
-                  "facts": [{"number": i + 1, "text": sheet.facts[i].text, "confidence": round(outline.placements[i].confidence, 3),
-                             "unsure": outline.placements[i].unsure, "reasons": list(outline.placements[i].reasons)}
+                  "facts": [{"number": i + 1, "text": sheet.facts[i].text, **outline.placements[i].to_dict()}
                             for i in part.facts]} for part in outline.sections]
         print(json.dumps({"title": outline.title, "parts": parts, "notes": notes}, ensure_ascii=False, indent=2))
         return EXIT_OK

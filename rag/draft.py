@@ -82,9 +82,7 @@ class Draft:
         placements = self.outline.placements if self.outline else []
         return {"title": self.report.title, "engine": self.engine, "offline": self.offline,
                 "facts": [fact.text for fact in self.facts],
-                "placements": [{"fact": fact.text, "role": p.role.value, "theme": p.theme,
-                                "confidence": round(p.confidence, 3), "unsure": p.unsure, "reasons": list(p.reasons)}
-                               for fact, p in zip(self.facts, placements)],
+                "placements": [{"fact": fact.text, **p.to_dict()} for fact, p in zip(self.facts, placements)],
                 "warnings": self.warnings, "sections": parts,
                 "text": to_text(self.report)}
 

@@ -178,6 +178,13 @@ def _target(choice: str, sections: list[OutlineSection]) -> int | None:
     return number if 0 <= number < len(sections) else None
 
 
+def current_choice(choice: str, part_rows: list[dict[str, str]]) -> str | None:
+    """The label a fact's "归入" value stands for after the parts were edited (see :func:`_target`)."""
+    sections = _sections_from_rows(part_rows)
+    number = _target(choice, sections)
+    return None if number is None else part_label(number, sections[number])
+
+
 def outline_from_tables(part_rows: list[dict[str, str]], fact_table: list[dict[str, str]], title: str,
                         placements: list[Placement]) -> Outline:
     """An outline from the edited parts and facts tables; ValueError (Chinese) on an empty heading or a

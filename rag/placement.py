@@ -28,6 +28,11 @@ class Placement:
         """The secretary should confirm this placement."""
         return not self.labelled and self.confidence < lexicon().low_confidence
 
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready view (the draft JSON and ``rag outline --json``)."""
+        return {"role": self.role.value, "theme": self.theme, "confidence": round(self.confidence, 3),
+                "unsure": self.unsure, "reasons": list(self.reasons)}
+
 
 def theme_of(text: str) -> tuple[str, float]:
     """The topical theme whose keywords cover most of ``text``, and its share of all keyword cover."""

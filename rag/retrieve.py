@@ -21,6 +21,12 @@ OVERFETCH = 2
 MAX_QUERY_CHARS = 1000  # a query is a sentence or a heading; a page of text is not
 
 
+def check_query(query: str) -> None:
+    """ValueError (Chinese, naming the limit) for a query longer than MAX_QUERY_CHARS."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise ValueError(f"检索内容过长（{len(query)} 字），上限 {MAX_QUERY_CHARS} 字")
+
+
 class Mode(str, Enum):
     """Which rankings feed the result."""
 
@@ -125,8 +131,7 @@ class Retriever:
     ) -> list[Hit]:
         """The ``k`` best chunks for ``query``; at most ``per_report`` from one report while others remain.
         A query longer than MAX_QUERY_CHARS is a ValueError (Chinese) before any work is done."""
-        if len(query) > MAX_QUERY_CHARS:
-            raise ValueError(f"检索内容过长（{len(query)} 字），上限 {MAX_QUERY_CHARS} 字")
+        check_query(query)
         if not query.strip() or k <= 0:
             return []
         self.refresh()

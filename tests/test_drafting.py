@@ -308,7 +308,7 @@ def test_outline_part_added_without_facts_is_marked_todo(retriever: Retriever) -
 
 
 def test_outline_tables_move_a_fact_and_reject_a_fact_with_no_part() -> None:
-    from rag.outline import fact_rows, outline_from_tables, outline_rows, part_choices
+    from rag.outline import current_choice, fact_rows, outline_from_tables, outline_rows, part_choices
 
     facts = read_facts("全年开展集中学习12次\n个别党员学习不够主动")
     outline = plan_outline(facts, OPTIONS)
@@ -323,6 +323,7 @@ def test_outline_tables_move_a_fact_and_reject_a_fact_with_no_part() -> None:
     rows[1]["标题"] = "坚持学思践悟，提升理论水平"  # an edited heading keeps its facts (matched by number)
     renamed = outline_from_tables(rows, table, outline.title, outline.placements)
     assert renamed.sections[1].heading == "坚持学思践悟，提升理论水平" and renamed.sections[1].facts == [0, 1]
+    assert current_choice(study, rows) == "2. 坚持学思践悟，提升理论水平", "the page's box follows the edited heading"
     table[0]["归入"] = "1. 开篇概述"
     with pytest.raises(ValueError, match="第 1 条事实"):
         outline_from_tables(rows, table, outline.title, outline.placements)
