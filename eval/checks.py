@@ -9,7 +9,8 @@ from typing import Any, Callable
 
 from eval.proofread import DATA, DOUBLED, FORMULATION, WRONG_CHARACTER, Lexicon, Slip, load_lexicon, proofread
 from report import Report, Role, to_text
-from report.facts import Fact, numbers_in
+from report.facts import Fact
+from report.fidelity import Invented, allowed_numbers, invented_honours, invented_numbers, missing_facts
 from report.numbering import Style, match_marker
 from report.render import located_lines
 from report.roles import numbered_section_role, report_year
@@ -276,18 +277,6 @@ def check_length(doc: Document, params: dict[str, Any], facts: list[Fact] | None
     return Outcome(True, f"正文 {size} 字，在 {low}–{high} 字之间")
 
 
-def _bigrams(text: str) -> set[str]:
-    chars = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", text)
-    return {chars[i:i + 2] for i in range(len(chars) - 1)}
-
-
-def fact_covered(fact: Fact, draft_bigrams: set[str], draft_numbers: set[str], min_share: float) -> bool:
-    """A fact is covered when its numbers appear and most of its character pairs do."""
-    grams = _bigrams(fact.text)
-    share = len(grams & draft_bigrams) / len(grams) if grams else 1.0
-    return fact.numbers <= draft_numbers and share >= min_share
-
-
 _NO_FACTS = "未提供用户事实（--facts），跳过"
 
 
@@ -296,28 +285,21 @@ def check_fact_coverage(doc: Document, params: dict[str, Any], facts: list[Fact]
     """Every given fact appears in the draft (its numbers and most of its character pairs)."""
     if facts is None:
         return Outcome(None, _NO_FACTS)
-    draft_bigrams = _bigrams(doc.text)
-    draft_numbers = {value for value, _ in numbers_in(doc.text)}
-    share = float(params.get("min_share", 0.6))
-    missing = [fact for fact in facts if not fact_covered(fact, draft_bigrams, draft_numbers, share)]
+    missing = missing_facts(facts, doc.text, float(params.get("min_share", 0.6)))
     if missing:
         return Outcome(False, f"{len(facts)} 条事实中有 {len(missing)} 条未写入报告",
                        [Location("事实", fact.text[:40]) for fact in missing])
     return Outcome(True, f"{len(facts)} 条事实都已写入报告")
 
 
-def allowed_numbers(facts: list[Fact], text: str) -> set[str]:
-    """Numbers a draft may use: those in the facts, the report year and the year after it.
-
-    The report year comes from the facts, or from the draft itself when the facts name none.
-    """
-    allowed = {number for fact in facts for number in fact.numbers}
-    years = {int(n) for n in allowed if n.isdigit() and 1990 <= int(n) <= 2100}
-    first = report_year(text)
-    if not years and first is not None:
-        years.add(first)
-    allowed |= {str(year + step) for year in years for step in (0, 1)}
-    return allowed
+def _unsupported(doc: Document, find: Callable[[str], list[Invented]], what: str) -> list[Location]:
+    """Each thing ``find`` reports in a line of the draft, located."""
+    located: list[Location] = []
+    for section, line in doc.lines:
+        for item in find(line):
+            location = excerpt_at(section, line, item.offset, item.offset + len(item.value))
+            located.append(Location(section, f"“{item.value}”{what}：{location.excerpt}"))
+    return located
 
 
 @check("invented_numbers")
@@ -326,15 +308,17 @@ def check_invented_numbers(doc: Document, params: dict[str, Any], facts: list[Fa
     if facts is None:
         return Outcome(None, _NO_FACTS)
     allowed = allowed_numbers(facts, doc.text)
-    invented: list[Location] = []
-    for section, line in doc.lines:
-        marker = match_marker(line)
-        skip = len(marker.text) if marker else 0
-        for value, offset in numbers_in(line):
-            if offset >= skip and value not in allowed:
-                location = excerpt_at(section, line, offset, offset + len(value))
-                invented.append(Location(section, f"“{value}”不在事实中：{location.excerpt}"))
+    invented = _unsupported(doc, lambda line: invented_numbers([line], facts, allowed), "不在事实中")
     return verdict(invented, "有 {n} 个数字不在用户事实中", "报告中的数字都来自用户事实")
+
+
+@check("invented_honours")
+def check_invented_honours(doc: Document, params: dict[str, Any], facts: list[Fact] | None) -> Outcome:
+    """Every honour or title the draft claims (荣获…、…先进基层党组织、…表彰) is named in a fact."""
+    if facts is None:
+        return Outcome(None, _NO_FACTS)
+    invented = _unsupported(doc, lambda line: invented_honours([line], facts), "事实中没有这项荣誉")
+    return verdict(invented, "有 {n} 项荣誉或称号不在用户事实中", "报告中的荣誉称号都来自用户事实")
 
 
 @check("llm_judge")

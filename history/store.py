@@ -23,7 +23,8 @@ CREATE TABLE IF NOT EXISTS drafts (
     facts TEXT NOT NULL,
     options TEXT NOT NULL,
     created REAL NOT NULL,
-    updated REAL NOT NULL
+    updated REAL NOT NULL,
+    meta TEXT NOT NULL DEFAULT '{}'
 );
 CREATE TABLE IF NOT EXISTS versions (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -51,6 +52,7 @@ class SavedDraft:
     created: float
     updated: float
     versions: int
+    meta: dict[str, Any]  # what drafting recorded: flags, model usage, repairs, prompt version
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,9 @@ class HistoryStore:
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
+            columns = {row["name"] for row in db.execute("PRAGMA table_info(drafts)")}
+            if "meta" not in columns:  # a store from before drafts kept their meta
+                db.execute("ALTER TABLE drafts ADD COLUMN meta TEXT NOT NULL DEFAULT '{}'")
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -87,14 +92,15 @@ class HistoryStore:
             db.close()
 
     def create(self, workspace: str, title: str, engine: str, offline: bool, facts: str, options: dict[str, Any],
-               text: str, sources: dict[str, Any], note: str = "起草") -> int:
+               text: str, sources: dict[str, Any], note: str = "起草", meta: dict[str, Any] | None = None) -> int:
         """Save a new draft with its first version; return the draft id."""
         now = time.time()
         with self._connect() as db:
             draft_id = db.execute(
-                "INSERT INTO drafts (workspace, title, engine, offline, facts, options, created, updated)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (workspace, title, engine, int(offline), facts, json.dumps(options, ensure_ascii=False), now, now),
+                "INSERT INTO drafts (workspace, title, engine, offline, facts, options, created, updated, meta)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (workspace, title, engine, int(offline), facts, json.dumps(options, ensure_ascii=False), now, now,
+                 json.dumps(meta or {}, ensure_ascii=False)),
             ).lastrowid
             db.execute("INSERT INTO versions (draft_id, note, text, sources, created) VALUES (?, ?, ?, ?, ?)",
                        (draft_id, note, text, json.dumps(sources, ensure_ascii=False), now))
@@ -162,4 +168,5 @@ class HistoryStore:
     @staticmethod
     def _draft(row: sqlite3.Row) -> SavedDraft:
         return SavedDraft(row["id"], row["title"], row["engine"], bool(row["offline"]), row["facts"],
-                          json.loads(row["options"]), row["created"], row["updated"], row["versions"])
+                          json.loads(row["options"]), row["created"], row["updated"], row["versions"],
+                          json.loads(row["meta"] or "{}"))

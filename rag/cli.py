@@ -84,7 +84,7 @@ class PrintProgress:
     def section_start(self, index: int, total: int, title: str) -> None:
         print(f"… 第 {index}/{total} 部分：{title}", file=sys.stderr)
 
-    def token(self, text: str) -> None:
+    def token(self, index: int, text: str) -> None:
         pass
 
     def section_end(self, index: int, total: int) -> None:
@@ -197,6 +197,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     except DraftError as error:
         print(f"错误：{error}（已保留写出的部分）", file=sys.stderr)
         draft, status = error.draft, 1
+    _print_checks(draft)
     if args.json:
         _write_output(json.dumps(draft.to_dict(), ensure_ascii=False, indent=2), args.out)
     else:
@@ -204,11 +205,24 @@ def cmd_draft(args: argparse.Namespace) -> int:
     return status
 
 
+def _print_checks(draft) -> None:
+    """What verification found and what the model calls cost, on stderr (the report goes to stdout/--out)."""
+    if draft.offline:
+        return
+    usage = draft.usage
+    print(f"模型调用 {usage.calls} 次（修正 {draft.repairs} 次），提示 {usage.prompt_tokens} tokens，"
+          f"输出 {usage.completion_tokens} tokens{'（估算）' if usage.estimated else ''}；提示词版本 {draft.prompt_version}",
+          file=sys.stderr)
+    for key, flags in draft.flags.items():
+        for flag in flags:
+            print(f"⚠ [{key}] {flag.label}：{flag.why}（{flag.action}）", file=sys.stderr)
+
+
 def cmd_revise(args: argparse.Namespace) -> int:
     from rag.engine import make_chat
     from core.llm import LLMError
     from rag.revise import RevisionError, revise
-    from report import ReportLoadError, load_report
+    from report import ReportLoadError
     from report.facts import parse_facts
 
     facts = None
@@ -218,8 +232,9 @@ def cmd_revise(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
         facts = parse_facts(facts_text)
     try:
-        report = load_report(args.draft)
-        revision = revise(report, args.section - 1, args.instruction, make_chat(load_settings()), facts)
+        report, saved_facts = _load_draft(args.draft)
+        revision = revise(report, args.section - 1, args.instruction, make_chat(load_settings()),
+                          facts if facts is not None else saved_facts)
     except (ReportLoadError, RevisionError) as error:
         print(f"错误：{error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -227,8 +242,25 @@ def cmd_revise(args: argparse.Namespace) -> int:
         print(f"错误：{error}", file=sys.stderr)
         return 1
     print(revision.note, file=sys.stderr)
+    for flag in revision.flags:
+        print(f"⚠ {flag.label}：{flag.why}", file=sys.stderr)
     _write_report(revision.after, args.out)
     return EXIT_OK
+
+
+def _load_draft(path: str):
+    """A report to revise, and the facts saved with it: a ``draft --json`` file carries both; a text,
+    Markdown or Word file only the report."""
+    from report import ReportLoadError, load_report, parse_text
+    from report.facts import parse_facts
+
+    if path.lower().endswith(".json"):
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            return parse_text(data["text"]), parse_facts("\n".join(data.get("facts", [])))
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise ReportLoadError(f"无法读取草稿 JSON：{path}（{type(error).__name__}）") from error
+    return load_report(path), None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -258,10 +290,10 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--out", help="输出文件：.md、.docx 或 .txt（默认打印 Markdown）")
     draft.set_defaults(run=cmd_draft)
     revise = commands.add_parser("revise", help="修改报告中的一个章节，其余不动")
-    revise.add_argument("draft")
+    revise.add_argument("draft", help="草稿：.txt、.md、.docx，或 draft --json 的输出（带事实）")
     revise.add_argument("--section", type=int, required=True, help="章节序号（从 1 起，按一级标题计）")
     revise.add_argument("--instruction", required=True)
-    revise.add_argument("--facts", help="事实文件（一行一条）：交给大模型改写时作为依据，防止编造")
+    revise.add_argument("--facts", help="事实文件（一行一条）：交给大模型改写时作为依据，防止编造（默认用 JSON 草稿里的事实）")
     revise.add_argument("--out", help="输出文件：.md、.docx 或 .txt（默认打印 Markdown）")
     revise.set_defaults(run=cmd_revise)
     return parser

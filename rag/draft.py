@@ -1,13 +1,16 @@
 """Drafting: facts → themes → outline → section by section (retrieve, prompt, write, parse)."""
 from __future__ import annotations
 
+import queue
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Generator, Protocol
 
 from core.llm import LLMError
-from rag.offline import SectionJob
+from core.prompts import prompt_version
+from rag.jobs import SectionJob, Usage, Written
 from rag.outline import DraftOptions, Outline, OutlineSection, plan_outline
 from rag.progress import Progress, SilentProgress
 from report import Report, Role, Section, parse_text, section_text, to_text
@@ -18,6 +21,7 @@ from report.parse import strip_markdown
 
 if TYPE_CHECKING:
     from rag.retrieve import Hit, Retriever
+    from rag.verify import CopyGuard, Flag
 
 MAX_FACTS = 200
 MAX_CHARS_PER_FACT = 500
@@ -35,7 +39,9 @@ class Writer(Protocol):
     offline: bool
     warnings: list[str]
 
-    def write(self, job: SectionJob): ...
+    def write(self, job: SectionJob) -> Generator[str, None, Written]:
+        """Yield text as it is written (for progress); return the finished part."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -66,25 +72,41 @@ class Draft:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     llm_seconds: float = 0.0
+    flags: dict[str, list[Flag]] = field(default_factory=dict)  # by part key, as sources
+    usage: Usage = field(default_factory=Usage)
+    repairs: int = 0  # repair calls made
+    echoes: int = 0  # lines echoed from the prompt that were dropped
+    prompt_version: str = field(default_factory=prompt_version)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready view: title, parts with text, role and sources."""
+        """A JSON-ready view: title, parts with text, role, sources and flags; model usage and repairs."""
         parts = []
         if self.report.opening:
-            parts.append({"key": "opening", "role": "opening", "heading": "开篇", "text": "\n".join(self.report.opening),
-                          "sources": [asdict(s) for s in self.sources.get("opening", [])]})
+            parts.append(self._part("opening", "opening", "开篇", "\n".join(self.report.opening)))
         for index, section in enumerate(self.report.sections):
-            parts.append({"key": str(index), "role": section.role.value, "heading": section.title,
-                          "text": section_text(section), "sources": [asdict(s) for s in self.sources.get(str(index), [])]})
+            parts.append(self._part(str(index), section.role.value, section.title, section_text(section)))
         if self.report.closing:
-            parts.append({"key": "closing", "role": "closing", "heading": "结尾", "text": "\n".join(self.report.closing),
-                          "sources": [asdict(s) for s in self.sources.get("closing", [])]})
+            parts.append(self._part("closing", "closing", "结尾", "\n".join(self.report.closing)))
         placements = self.outline.placements if self.outline else []
         return {"title": self.report.title, "engine": self.engine, "offline": self.offline,
+                "prompt_version": None if self.offline else self.prompt_version,
                 "facts": [fact.text for fact in self.facts],
                 "placements": [{"fact": fact.text, **p.to_dict()} for fact, p in zip(self.facts, placements)],
                 "warnings": self.warnings, "sections": parts,
+                "flags": sum(len(flags) for flags in self.flags.values()),
+                "usage": {**asdict(self.usage), "repair_calls": self.repairs, "echoed_lines_removed": self.echoes},
                 "text": to_text(self.report)}
+
+    def meta(self) -> dict[str, Any]:
+        """What drafting recorded besides text and sources, for the history: flags, usage, repairs, prompt version."""
+        return {"flags": {key: [flag.to_dict() for flag in flags] for key, flags in self.flags.items()},
+                "usage": asdict(self.usage), "repairs": self.repairs, "echoes": self.echoes,
+                "prompt_version": self.prompt_version}
+
+    def _part(self, key: str, role: str, heading: str, text: str) -> dict[str, Any]:
+        return {"key": key, "role": role, "heading": heading, "text": text,
+                "sources": [asdict(s) for s in self.sources.get(key, [])],
+                "flags": [flag.to_dict() for flag in self.flags.get(key, [])]}
 
 
 def sources_to_json(sources: dict[str, list[Source]]) -> dict[str, list[dict[str, str]]]:
@@ -93,11 +115,19 @@ def sources_to_json(sources: dict[str, list[Source]]) -> dict[str, list[dict[str
 
 
 def restore_draft(text: str, sources: dict[str, list[dict[str, str]]], facts_text: str, options: dict[str, Any],
-                  engine: str, offline: bool) -> Draft:
+                  engine: str, offline: bool, meta: dict[str, Any] | None = None) -> Draft:
     """A draft rebuilt from its saved text and metadata (the outline is not kept)."""
+    from rag.verify import Flag
+
     known = {name for name in DraftOptions.__dataclass_fields__}
-    return Draft(parse_text(text), None, parse_facts(facts_text), DraftOptions(**{k: v for k, v in options.items() if k in known}),
-                 engine, offline, {key: [Source(**item) for item in items] for key, items in sources.items()})
+    meta = meta or {}
+    draft = Draft(parse_text(text), None, parse_facts(facts_text), DraftOptions(**{k: v for k, v in options.items() if k in known}),
+                  engine, offline, {key: [Source(**item) for item in items] for key, items in sources.items()})
+    draft.flags = {key: [Flag.from_dict(item) for item in items] for key, items in meta.get("flags", {}).items()}
+    draft.usage = Usage(**meta.get("usage", {}))
+    draft.repairs, draft.echoes = meta.get("repairs", 0), meta.get("echoes", 0)
+    draft.prompt_version = meta.get("prompt_version", draft.prompt_version)
+    return draft
 
 
 class DraftError(RuntimeError):
@@ -170,6 +200,15 @@ def section_from_text(text: str, heading_line: str, role: Role) -> Section:
     return section
 
 
+@dataclass
+class _Outcome:
+    """What became of one part: written, or failed with whatever text arrived."""
+
+    written: Written | None = None
+    error: LLMError | None = None
+    partial: str = ""
+
+
 def draft_report(
     facts_text: str,
     options: DraftOptions,
@@ -178,7 +217,10 @@ def draft_report(
     progress: Progress | None = None,
     outline: Outline | None = None,
 ) -> Draft:
-    """Draft a whole report. Raises DraftInputError on bad facts, DraftError (with the partial draft) on LLM failure."""
+    """Draft a whole report, up to ``writer.concurrency`` parts at once, in the outline's order.
+
+    Raises DraftInputError on bad facts, DraftError (with every part that was written, and the parts
+    that failed marked 【待补充】) when a model call fails."""
     progress = progress or SilentProgress()
     started = time.perf_counter()
     sheet = read_sheet(facts_text)
@@ -187,57 +229,117 @@ def draft_report(
         progress.stage("归类事实")
         outline = plan_outline(facts, options)
     progress.stage("生成提纲")
-    report = Report(title=outline.title)
-    draft = Draft(report, outline, facts, options, writer.label, writer.offline, warnings=fact_notes(sheet, options.year_number))
+    draft = Draft(Report(title=outline.title), outline, facts, options, writer.label, writer.offline,
+                  warnings=fact_notes(sheet, options.year_number))
+    jobs = _jobs(outline, facts, options, retriever, None if writer.offline else retriever.copy_guard())
+    noted = len(writer.warnings)
+    waited = time.perf_counter()
+    outcomes = _run(jobs, writer, progress, max(1, getattr(writer, "concurrency", 1)))
+    if not writer.offline:
+        draft.llm_seconds = time.perf_counter() - waited
+    failed = []
+    for job, outcome in zip(jobs, outcomes):
+        name = job.heading_line or job.part.heading
+        if outcome.written is not None:
+            _attach(draft, job, outcome.written)
+            continue
+        failed.append(f"“{name}”：{outcome.error}")
+        partial = clean_answer(outcome.partial, job.heading_line) if outcome.partial else ""
+        _attach(draft, job, Written(partial + ("\n" if partial else "") + f"【待补充：本部分起草中断（{outcome.error}），请重新起草或补写】"))
+    draft.warnings.extend(writer.warnings[noted:])
+    draft.seconds = time.perf_counter() - started
+    if failed:
+        draft.warnings.extend(f"{item}，已保留写出的部分" for item in failed)
+        raise DraftError(f"有 {len(failed)} 个部分未写完：" + "；".join(failed), draft)
+    return draft
+
+
+def _jobs(outline: Outline, facts: list[Fact], options: DraftOptions, retriever: Retriever,
+          guard: CopyGuard | None) -> list[SectionJob]:
+    """One job per part of the outline, with its exemplars retrieved and its 一、二、 number."""
     summary = outline_summary(outline)
     achievements = tuple(facts[i] for part in outline.with_role(Role.ACHIEVEMENT) for i in part.facts if 0 <= i < len(facts))
-    number, total = 0, len(outline.sections)
-    noted = len(writer.warnings)
-    for index, part in enumerate(outline.sections, 1):
+    jobs, number = [], 0
+    for part in outline.sections:
         part_facts = [facts[i] for i in part.facts if 0 <= i < len(facts)]
         hits = retriever.search(exemplar_query(part, part_facts), k=EXEMPLARS_PER_SECTION, role=part.role.value)
         numbered = part.role not in (Role.OPENING, Role.CLOSING)
         number += numbered
-        job = SectionJob(part, number if numbered else 0, part_facts, hits, options, summary,
-                         () if numbered else achievements)
-        heading_line = f"{format_marker(Style.CN, number)}{part.heading}" if numbered else ""
-        progress.section_start(index, total, heading_line or part.heading)
-        pieces: list[str] = []
-        waited = time.perf_counter()
+        jobs.append(SectionJob(part, number if numbered else 0, part_facts, hits, options, summary,
+                               () if numbered else achievements, tuple(facts), guard))
+    return jobs
+
+
+def _write_one(writer: Writer, job: SectionJob, emit: Callable[[str], None]) -> _Outcome:
+    """Run the writer on one job, passing each streamed piece to ``emit``."""
+    pieces: list[str] = []
+    stream = writer.write(job)
+    try:
+        while True:
+            try:
+                piece = next(stream)
+            except StopIteration as stop:
+                return _Outcome(written=stop.value)
+            pieces.append(piece)
+            emit(piece)
+    except LLMError as error:
+        return _Outcome(error=error, partial=error.partial or "".join(pieces))
+
+
+def _run(jobs: list[SectionJob], writer: Writer, progress: Progress, workers: int) -> list[_Outcome]:
+    """Every job's outcome, in order. Parts run on a pool of ``workers`` threads; their events come back
+    through a queue so that ``progress`` is only ever called from this thread (a page's widgets)."""
+    total = len(jobs)
+    if workers == 1:
+        outcomes = []
+        for index, job in enumerate(jobs, 1):
+            progress.section_start(index, total, job.heading_line or job.part.heading)
+            outcomes.append(_write_one(writer, job, lambda piece, i=index: progress.token(i, piece)))
+            progress.section_end(index, total)
+        return outcomes
+    events: queue.Queue = queue.Queue()
+
+    def task(index: int, job: SectionJob) -> _Outcome:
+        events.put(("start", index, job.heading_line or job.part.heading))
         try:
-            for piece in writer.write(job):
-                pieces.append(piece)
-                progress.token(piece)
-        except LLMError as error:
-            draft.llm_seconds += time.perf_counter() - waited
-            partial = "".join(pieces) or error.partial
-            if partial:
-                _attach(draft, part, clean_answer(partial, heading_line), heading_line, hits)
-            draft.warnings.append(f"“{heading_line or part.heading}”未写完：{error}")
-            draft.seconds = time.perf_counter() - started
-            raise DraftError(f"起草到“{heading_line or part.heading}”时出错：{error}", draft) from error
-        draft.llm_seconds += time.perf_counter() - waited if not writer.offline else 0.0
-        text = "".join(pieces) if writer.offline else clean_answer("".join(pieces), heading_line)
-        _attach(draft, part, text, heading_line, hits)
-        progress.section_end(index, total)
-    draft.warnings.extend(writer.warnings[noted:])
-    draft.seconds = time.perf_counter() - started
-    return draft
+            return _write_one(writer, job, lambda piece: events.put(("token", index, piece)))
+        finally:
+            events.put(("end", index, ""))
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="draft") as pool:
+        futures = [pool.submit(task, index, job) for index, job in enumerate(jobs, 1)]
+        ended = 0
+        while ended < total:
+            kind, index, payload = events.get()
+            if kind == "start":
+                progress.section_start(index, total, payload)
+            elif kind == "token":
+                progress.token(index, payload)
+            else:
+                ended += 1
+                progress.section_end(index, total)
+        return [future.result() for future in futures]
 
 
-def _attach(draft: Draft, part: OutlineSection, text: str, heading_line: str, hits: list[Hit]) -> None:
-    """Add one written part to the draft's report, with its sources."""
-    sources = [Source.from_hit(hit) for hit in hits]
-    lines = [line for line in text.splitlines() if line.strip()]
-    if part.role == Role.OPENING:
+def _attach(draft: Draft, job: SectionJob, written: Written) -> None:
+    """Add one written part to the draft's report, with its sources, flags and usage."""
+    sources = [Source.from_hit(hit) for hit in job.exemplars]
+    lines = [line for line in written.text.splitlines() if line.strip()]
+    if job.part.role == Role.OPENING:
+        key = "opening"
         draft.report.opening = lines
-        draft.sources["opening"] = sources
-    elif part.role == Role.CLOSING:
+    elif job.part.role == Role.CLOSING:
+        key = "closing"
         draft.report.closing = lines
-        draft.sources["closing"] = sources
     else:
-        draft.sources[str(len(draft.report.sections))] = sources
-        draft.report.sections.append(section_from_text("\n".join(lines), heading_line, part.role))
+        key = str(len(draft.report.sections))
+        draft.report.sections.append(section_from_text("\n".join(lines), job.heading_line, job.part.role))
+    draft.sources[key] = sources
+    if written.flags:
+        draft.flags[key] = list(written.flags)
+    draft.usage.add(written.usage)
+    draft.repairs += written.repairs
+    draft.echoes += written.echoes
 
 
 def example_facts() -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from core.config import Settings
 from core.llm import OpenAIChat
 from rag.offline import OfflineWriter
-from rag.prompting import LLMWriter
+from rag.model_writer import LLMWriter
 
 
 def make_chat(settings: Settings) -> OpenAIChat | None:

@@ -7,17 +7,14 @@ no titles: a title borrowed from a sample heading could claim an outcome the fac
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
+from typing import Generator
 
-from rag.outline import DraftOptions, OutlineSection
+from rag.jobs import SectionJob, Written
+from rag.outline import DraftOptions
 from rag.themes import find_theme
 from report import Role
 from report.facts import Fact
 from report.numbering import CHINESE_STYLES, MAX_CHINESE, Style, format_marker
-
-if TYPE_CHECKING:
-    from rag.retrieve import Hit
 
 OFFLINE_LABEL = "离线模式（未连接大模型：仅依据所填事实组稿）"
 TODO_PROBLEMS = "【待补充：本年度工作中存在的问题和不足】"
@@ -27,19 +24,6 @@ TODO_WORK = "【待补充：本部分的具体工作和成效】"
 # word goes first — 于 before a date, 有 before a count.
 _LEADING_DATE = re.compile(r"^\d{4}\s*年|^\d{1,2}\s*月")
 _ASCII_PUNCT = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
-
-
-@dataclass(frozen=True)
-class SectionJob:
-    """Everything a writer needs for one part of the report."""
-
-    part: OutlineSection
-    number: int  # its 一、二、 number, 0 for opening and closing
-    facts: list[Fact]
-    exemplars: list[Hit]
-    options: DraftOptions
-    outline_text: str
-    year_facts: tuple[Fact, ...] = ()  # for the opening and closing: the year's achievements, to summarise
 
 
 def sentence(text: str) -> str:
@@ -96,9 +80,12 @@ class OfflineWriter:
 
     label = OFFLINE_LABEL
     offline = True
+    concurrency = 1  # composing takes microseconds
 
     def __init__(self) -> None:
         self.warnings: list[str] = []
 
-    def write(self, job: SectionJob) -> Iterator[str]:
-        yield compose(job)
+    def write(self, job: SectionJob) -> Generator[str, None, Written]:
+        text = compose(job)
+        yield text
+        return Written(text)

@@ -1,15 +1,15 @@
-"""Build section prompts from the template files within a token budget, and the LLM writer.
+"""Build section prompts from the template files within a token budget.
 
 The user's facts always go in whole; exemplar passages fill what is left of the budget, in rank
-order, each trimmed to fit.
+order, each trimmed to fit. Facts and exemplars are fenced as data (<<< … >>>).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+import re
 
-from core.llm import Message, OpenAIChat
-from rag.offline import SectionJob
+from core.llm import Message
+from rag.jobs import SectionJob
 from rag.outline import STYLES, report_title
 from core.prompts import render_prompt
 from core.tokens import count_tokens, trim_to_tokens
@@ -38,6 +38,17 @@ class BuiltPrompt:
 SUMMARY_TOKENS = 600  # the year's facts given to the opening, which summarises them
 
 
+def fence(text: str) -> str:
+    """Data for a prompt between <<< and >>>; the fence marks inside the data are made harmless."""
+    return "<<<\n" + re.sub(r"<{3,}|>{3,}", lambda m: "＜" * len(m.group(0)) if m.group(0)[0] == "<" else "＞" * len(m.group(0)),
+                              text) + "\n>>>"
+
+
+def instructions_only(prompt: str) -> str:
+    """A prompt without its fenced data: the lines a model must not echo."""
+    return re.sub(r"<<<\n.*?\n>>>", "", prompt, flags=re.S)
+
+
 def facts_block(job: SectionJob) -> str:
     """The part's facts, numbered, or a note that it has none. The opening gets the year's achievements
     (as many as fit SUMMARY_TOKENS) to summarise without inventing; the closing, a resolve, their count."""
@@ -52,10 +63,10 @@ def facts_block(job: SectionJob) -> str:
                 lines.append(f"（另有 {len(job.year_facts) - index + 1} 条，从略）")
                 break
             lines.append(line)
-        return "本年度的主要工作事实（供概括，只能概括其中有的内容）：\n" + "\n".join(lines)
+        return "本年度的主要工作事实（供概括，只能概括其中有的内容）：\n" + fence("\n".join(lines))
     if not job.facts:
         return "（本部分没有对应的用户事实；需要事实之处写“【待补充】”）"
-    return "\n".join(f"{index}. {fact.text}" for index, fact in enumerate(job.facts, 1))
+    return fence("\n".join(f"{index}. {fact.text}" for index, fact in enumerate(job.facts, 1)))
 
 
 def exemplar_block(text: str, index: int) -> str:
@@ -81,7 +92,7 @@ def build_messages(job: SectionJob, budget: int = PROMPT_BUDGET) -> BuiltPrompt:
     def user(exemplars: str) -> str:
         return render_prompt("draft_section", exemplars=exemplars, **variables)
 
-    fixed = count_tokens(system) + count_tokens(user("")) + 8
+    fixed = count_tokens(system) + count_tokens(user(fence(""))) + 8
     room = budget - fixed
     blocks: list[str] = []
     for index, hit in enumerate(job.exemplars[:EXEMPLARS.get(job.part.role, DEFAULT_EXEMPLARS)], 1):
@@ -92,28 +103,7 @@ def build_messages(job: SectionJob, budget: int = PROMPT_BUDGET) -> BuiltPrompt:
             block = exemplar_block(trim_to_tokens(hit.text, room - count_tokens(exemplar_block("", index)) - 4), index)
         blocks.append(block)
         room -= count_tokens(block) + 2
-    exemplar_text = "\n\n".join(blocks) if blocks else "（无）"
+    exemplar_text = fence("\n\n".join(blocks)) if blocks else "（无）"
     messages = [{"role": "system", "content": system}, {"role": "user", "content": user(exemplar_text)}]
     tokens = sum(count_tokens(m["content"]) for m in messages) + 8
     return BuiltPrompt(messages, tokens, len(blocks), tokens > budget)
-
-
-class LLMWriter:
-    """Writes each part through an OpenAI-compatible chat model."""
-
-    offline = False
-
-    def __init__(self, chat: OpenAIChat, budget: int = PROMPT_BUDGET) -> None:
-        self.chat = chat
-        self.budget = budget
-        self.label = f"大模型：{chat.name}"
-        self.prompt_tokens = 0
-        self.warnings: list[str] = []
-
-    def write(self, job: SectionJob) -> Iterator[str]:
-        built = build_messages(job, self.budget)
-        self.prompt_tokens += built.tokens
-        if built.over_budget:  # the facts are never cut; say so instead
-            self.warnings.append(f"“{job.part.heading}”的事实较多，提示词 {built.tokens} tokens 超出预算 {self.budget}，"
-                                 "已全部保留事实、不附范文")
-        yield from self.chat.stream(built.messages)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 from dataclasses import asdict, dataclass
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -52,6 +52,10 @@ class Hit:
         return asdict(self)
 
 
+if TYPE_CHECKING:
+    from rag.verify import CopyGuard
+
+
 class Retriever:
     """Searches an :class:`Index`; the keyword side is rebuilt when the index changes."""
 
@@ -63,6 +67,7 @@ class Retriever:
         self._rows: dict[str, tuple[str, dict[str, Any]]] = {}
         self._roles = np.zeros(0, dtype=object)
         self._keyword = KeywordIndex([])
+        self._guard: tuple[int, CopyGuard] | None = None
 
     def refresh(self) -> None:
         """Reload chunk texts and BM25 words from the index if it changed."""
@@ -77,6 +82,18 @@ class Retriever:
         self._roles = np.array([meta["role"] for meta in got["metadatas"]], dtype=object)
         self._keyword = KeywordIndex([meta.get("tokens", "").split() for meta in got["metadatas"]])
         self._built_version = self.index.version
+
+    def copy_guard(self) -> CopyGuard:
+        """A guard against spans copied from any indexed report (built once per index version)."""
+        from eval.proofread import load_lexicon
+        from rag.verify import CopyGuard
+
+        self.refresh()
+        with self._lock:
+            if self._guard is None or self._guard[0] != self._built_version:
+                texts = [text for text, _ in self._rows.values()]
+                self._guard = (self._built_version, CopyGuard(texts, load_lexicon().terms))
+            return self._guard[1]
 
     def counts(self) -> tuple[int, int]:
         """(reports, chunks) in the index, from the table already loaded for search."""

@@ -15,7 +15,8 @@ from core.llm import LLMError, OpenAIChat
 from rag.offline import item_text
 from core.prompts import render_prompt
 from report import Report, Section, section_text
-from report.facts import Fact, parse_facts
+from rag.verify import Evidence, Flag, contain, verify
+from report.facts import Fact, numbers_in, parse_facts
 from report.numbering import CHINESE_STYLES, MAX_CHINESE, Style, format_marker
 
 OFFLINE_OPERATIONS = "补充事实（如“补充以下事实：…”）、精简、改为一是二是格式、改为1.2.格式"
@@ -38,6 +39,7 @@ class Revision:
     index: int
     instruction: str
     note: str
+    flags: list[Flag] = field(default_factory=list)  # what verification found in a model's rewrite
 
     @property
     def old_text(self) -> str:
@@ -121,8 +123,10 @@ def revise_offline(section: Section, instruction: str) -> tuple[Section, str]:
     raise RevisionError(f"离线模式无法执行“{instruction}”：扩写、润色、调整语气等需要配置大模型。离线可用：{OFFLINE_OPERATIONS}")
 
 
-def revise_with_llm(section: Section, instruction: str, chat: OpenAIChat, facts: list[Fact]) -> tuple[Section, str]:
-    """Rewrite the section through the LLM; its heading line, marker and role are kept."""
+def revise_with_llm(section: Section, instruction: str, chat: OpenAIChat,
+                    facts: list[Fact]) -> tuple[Section, str, list[Flag]]:
+    """Rewrite the section through the LLM; its heading line, marker and role are kept. The rewrite is
+    verified: numbers and honours must come from the facts or the section as it was."""
     head = f"{section.marker.text if section.marker else ''}{section.heading}".rstrip("。：: ")
     prompt = render_prompt("revise_section", heading=head or "（无标题）", section=section_text(section),
                            instruction=instruction, facts="\n".join(f"- {fact.text}" for fact in facts) or "（未提供）")
@@ -132,7 +136,12 @@ def revise_with_llm(section: Section, instruction: str, chat: OpenAIChat, facts:
         raise LLMError("模型返回了空内容")
     if not head:
         head, _, body = body.partition("\n")
-    return section_from_text(body, head, section.role), f"已由 {chat.name} 按要求改写"
+    lines, _ = contain(body.splitlines(), numbered=True)  # its tidying needs no flag: the diff shows it
+    new = section_from_text("\n".join(lines), head, section.role)
+    known = facts + [Fact(section_text(section), frozenset(v for v, _ in numbers_in(section_text(section))))]
+    flags = [flag for flag in verify(section_text(new), Evidence([], known, None)) if flag.kind in ("number", "honour", "mask")]
+    note = f"已由 {chat.name} 按要求改写" + (f"；核对发现 {len(flags)} 处问题，请核实" if flags else "")
+    return new, note, flags
 
 
 def revise(report: Report, index: int, instruction: str, chat: OpenAIChat | None = None,
@@ -144,11 +153,12 @@ def revise(report: Report, index: int, instruction: str, chat: OpenAIChat | None
         raise RevisionError(f"没有第 {index + 1} 个章节（共 {len(report.sections)} 个）")
     section = report.sections[index]
     exact = _ADD.match(instruction.strip()) or _TO_SHI.search(instruction) or _TO_ARABIC.search(instruction)
+    flags: list[Flag] = []
     if chat is None or exact:
         new, note = revise_offline(section, instruction)
     else:
-        new, note = revise_with_llm(section, instruction, chat, facts or [])
-    return Revision(report, _replace(report, index, new), index, instruction.strip(), note)
+        new, note, flags = revise_with_llm(section, instruction, chat, facts or [])
+    return Revision(report, _replace(report, index, new), index, instruction.strip(), note, flags)
 
 
 @dataclass

@@ -74,8 +74,11 @@ def _block_starts(lines: list[str], year: int | None) -> list[Role | None]:
 
 
 def parse_text(text: str) -> Report:
-    """Parse a report written one paragraph a line (blank lines and indentation ignored)."""
+    """Parse a report written one paragraph a line (blank lines and indentation ignored). Heading hashes
+    and a bold lead-in are dropped here too, so that text with stray Markdown (a model's answer) parses
+    the same as its Markdown rendering: load → Markdown → load is stable."""
     lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = [_MD_BOLD_LEAD.sub(r"\1", _MD_HEADING.sub("", line)) for line in lines]
     lines = [line for line in lines if line]
     report = Report()
     if not lines:

@@ -60,6 +60,15 @@ def retriever(indexed_settings: Settings):
     return Retriever(Index(indexed_settings))
 
 
+@pytest.fixture()
+def server():
+    """A local OpenAI-compatible server (tests/fake_openai.py) on a free port."""
+    from tests.fake_openai import FakeOpenAIServer
+
+    with FakeOpenAIServer() as state:
+        yield state
+
+
 def sample(prefix: str) -> Path:
     """The sample report whose file name starts with ``prefix``."""
     return next(path for path in SAMPLES if path.name.startswith(prefix))

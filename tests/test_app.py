@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from history import HistoryStore
 from report import section_text, to_text
 from core.config import PROJECT_ROOT, Settings
-from tests.fake_openai import FakeOpenAIServer, Reply, Status
+from tests.fake_openai import FakeOpenAIServer, Persona, Reply, Status
 
 
 @pytest.fixture()
@@ -191,6 +191,7 @@ def test_llm_errors_keep_facts_and_partial_draft_and_hide_the_key(indexed_settin
         monkeypatch.setenv("LLM_API_KEY", "sk-never-show-this")
         monkeypatch.setenv("LLM_MODEL", "fake-model")
         monkeypatch.setenv("LLM_MAX_RETRIES", "1")
+        monkeypatch.setenv("LLM_CONCURRENCY", "1")  # the scripted failures go to the first part, in order
         page = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
         page.query_params["ws"] = f"llm{uuid.uuid4().hex[:8]}"
         page.run()
@@ -209,6 +210,30 @@ def test_llm_errors_keep_facts_and_partial_draft_and_hide_the_key(indexed_settin
         assert not page.exception and "大模型：fake-model" in texts(page)
         assert page.session_state["draft"].offline is False
         assert "sk-never-show-this" not in texts(page)
+
+
+def test_a_model_draft_shows_its_flags_highlighted_and_keeps_them_out_of_the_export(indexed_settings: Settings,
+                                                                                  monkeypatch) -> None:
+    with FakeOpenAIServer() as server:
+        server.persona = Persona(invent_number=True, invent_honour=True, stubborn=True)
+        for name, value in (("REPORT_DATA_DIR", str(indexed_settings.data_dir)),
+                            ("REPORT_CORPUS_DIR", str(indexed_settings.corpus_dir)), ("LLM_BASE_URL", server.base_url),
+                            ("LLM_API_KEY", "sk-x"), ("LLM_MODEL", "fake-model")):
+            monkeypatch.setenv(name, value)
+        page = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+        page.query_params["ws"] = f"flag{uuid.uuid4().hex[:8]}"
+        page.run()
+        page.button(key="load_example").click().run()
+        page.button(key="draft_button").click().run()
+        shown = texts(page)
+        assert "核对发现" in shown and "事实中没有的数字：数字“97”不在用户事实中" in shown
+        assert ":orange-background[97]" in shown and "修正" in shown and "提示词版本 prompts@" in shown
+        exported = page.session_state["draft"].report
+        assert ":orange-background" not in to_text(exported)
+        kept = saved(page, indexed_settings)[0]
+        assert kept.meta["flags"] and kept.meta["repairs"] > 0
+        page.button(key=f"open_{kept.id}").click().run()
+        assert ":orange-background[97]" in texts(page), "flags come back with a reopened draft"
 
 
 def test_corpus_remove_and_rebuild(indexed_settings: Settings, tmp_path, monkeypatch) -> None:

@@ -1,6 +1,8 @@
 """Drafting and revising: the offline engine, and the LLM path through a real local HTTP server."""
 from __future__ import annotations
 
+import re
+
 import json
 import os
 from dataclasses import replace
@@ -13,16 +15,17 @@ from eval.score import score_report
 from core.config import LLMConfig, Settings
 from rag.draft import DraftError, DraftInputError, clean_answer, draft_report, read_facts
 from rag.progress import LivePreview
-from core.llm import LLMError, OpenAIChat
+from core.llm import LLMError
 from rag.offline import OfflineWriter, sentence
 from rag.outline import DraftOptions, plan_outline
-from rag.prompting import PROMPT_BUDGET, LLMWriter
+from rag.model_writer import LLMWriter
+from rag.prompting import PROMPT_BUDGET
 from rag.retrieve import Retriever
 from rag.revise import RevisionError, Versions, revise
 from core.tokens import count_tokens
 from report import Role, load_report, parse_text, section_text, to_text
 from tests.conftest import run_module, sample
-from tests.fake_openai import Cut, Delay, FakeOpenAIServer, Reply, Status
+from tests.fake_openai import Cut, Delay, Reply, Status, chat_for
 
 FACTS_DIR = Path(__file__).parent / "facts"
 FACT_SETS = sorted(FACTS_DIR.glob("*.txt"))
@@ -93,17 +96,6 @@ def test_shi_style_items(retriever: Retriever) -> None:
 
 # --- the LLM path, through real HTTP ---------------------------------------------------------
 
-@pytest.fixture()
-def server():
-    with FakeOpenAIServer() as state:
-        yield state
-
-
-def chat_for(server, **overrides) -> OpenAIChat:
-    config = LLMConfig(base_url=server.base_url, api_key="sk-test-secret", model="fake-model", timeout=2.0, max_retries=3)
-    return OpenAIChat(replace(config, **overrides), backoff_seconds=0.01)
-
-
 class Recorder:
     def __init__(self) -> None:
         self.tokens: list[str] = []
@@ -115,7 +107,7 @@ class Recorder:
     def section_start(self, index: int, total: int, title: str) -> None:
         self.sections.append(title)
 
-    def token(self, text: str) -> None:
+    def token(self, index: int, text: str) -> None:
         self.tokens.append(text)
 
     def section_end(self, index: int, total: int) -> None:
@@ -186,8 +178,8 @@ def test_timeout_is_retried_then_reported(server) -> None:
 def test_stream_cut_keeps_partial_output_in_the_draft(server, retriever: Retriever) -> None:
     facts_text = (FACTS_DIR / "numbers.txt").read_text(encoding="utf-8")
     server.push(Reply("一年来，支部坚持以习近平新时代中国特色社会主义思想为指导。"), Cut("支部坚持理论学习。1.组织集中学习十八次专题研讨三次"))
-    with pytest.raises(DraftError) as error:
-        draft_report(facts_text, OPTIONS, retriever, LLMWriter(chat_for(server)))
+    with pytest.raises(DraftError) as error:  # one part at a time, so that the script's order is the outline's
+        draft_report(facts_text, OPTIONS, retriever, LLMWriter(chat_for(server, concurrency=1)))
     partial = error.value.draft
     assert partial.report.opening == ["一年来，支部坚持以习近平新时代中国特色社会主义思想为指导。"]
     assert partial.report.sections and "支部坚持理论学习" in section_text(partial.report.sections[0])
@@ -197,7 +189,7 @@ def test_stream_cut_keeps_partial_output_in_the_draft(server, retriever: Retriev
 def test_failure_after_retries_mid_draft_returns_what_was_written(server, retriever: Retriever) -> None:
     server.push(Reply("开篇概述。"), *[Status(500)] * 4)
     with pytest.raises(DraftError, match="HTTP 500") as error:
-        draft_report("组织党员开展主题党日活动", OPTIONS, retriever, LLMWriter(chat_for(server)))
+        draft_report("组织党员开展主题党日活动", OPTIONS, retriever, LLMWriter(chat_for(server, concurrency=1)))
     assert error.value.draft.report.opening == ["开篇概述。"]
 
 
@@ -390,15 +382,27 @@ def test_live_preview_refreshes_at_most_every_interval_and_fully_at_each_section
     preview = LivePreview(on_stage=labels.append, on_label=labels.append, show=shown.append, interval=60.0)
     preview.section_start(1, 2, "一、强化政治引领")
     for _ in range(500):  # a fast stream: 500 tokens well within one interval
-        preview.token("学")
+        preview.token(1, "学")
     assert len(shown) == 1  # the first token shows at once, the rest wait for the interval
     preview.section_end(1, 2)
     assert len(shown) == 2 and shown[-1].endswith("一、强化政治引领\n" + "学" * 500)
-    assert labels == ["正在起草第 1/2 部分：一、强化政治引领"]
+    assert labels == ["已完成 0/2 部分，正在起草：一、强化政治引领", "已完成 1/2 部分"]
     every = LivePreview(on_stage=labels.append, on_label=labels.append, show=shown.append, interval=0.0)
     for piece in ("一", "二", "三"):
-        every.token(piece)
+        every.token(1, piece)
     assert shown[-3:] == ["一", "一二", "一二三"]
+
+
+def test_live_preview_keeps_parts_written_at_once_apart_and_in_order() -> None:
+    shown: list[str] = []
+    labels: list[str] = []
+    preview = LivePreview(on_stage=labels.append, on_label=labels.append, show=shown.append, interval=0.0)
+    preview.section_start(2, 3, "二、乙")
+    preview.section_start(1, 3, "一、甲")
+    for index, piece in ((2, "乙1"), (1, "甲1"), (2, "乙2"), (1, "甲2")):
+        preview.token(index, piece)
+    assert shown[-1] == "一、甲\n甲1甲2\n\n二、乙\n乙1乙2"
+    assert labels[-1] == "已完成 0/3 部分，正在起草：一、甲、二、乙"
 
 
 def test_cli_bad_arguments_and_paths_end_with_a_message_and_lose_nothing(indexed_settings: Settings, tmp_path: Path) -> None:
@@ -466,12 +470,15 @@ def test_cli_revise_gives_the_model_the_facts(indexed_settings: Settings, server
 def test_the_opening_prompt_carries_the_years_facts_and_the_closing_their_count(server, retriever: Retriever) -> None:
     facts_text = (FACTS_DIR / "numbers.txt").read_text(encoding="utf-8")
     draft_report(facts_text, OPTIONS, retriever, LLMWriter(chat_for(server)), Recorder())
-    opening, closing = server.requests[0]["messages"][1]["content"], server.requests[-1]["messages"][1]["content"]
+    opening, closing = (next(r["messages"][1]["content"] for r in server.requests if f"撰写“{role}”" in r["messages"][1]["content"])
+                        for role in ("开篇概述", "结尾"))
     assert "本年度的主要工作事实" in opening and "组织集中学习习近平新时代中国特色社会主义思想18次" in opening
     assert "本年度共 6 条工作事实" in closing and "不再列举" in closing
     assert "本部分没有对应的用户事实" not in opening + closing
     many = "\n".join(f"组织党员开展第{n}期专题学习研讨活动，参加党员{n}名" for n in range(1, 120))
     before = len(server.requests)
     draft_report(many, OPTIONS, retriever, LLMWriter(chat_for(server)), Recorder())
-    assert "从略" in server.requests[before]["messages"][1]["content"]
-    assert all(sum(count_tokens(m["content"]) for m in r["messages"]) <= PROMPT_BUDGET for r in server.requests[-2:])
+    assert any("从略" in r["messages"][1]["content"] for r in server.requests[before:] if "撰写“开篇概述”" in r["messages"][1]["content"])
+    ends = [r for r in server.requests[before:] if re.search("撰写“(开篇概述|结尾)”", r["messages"][1]["content"])]
+    assert len(ends) == 2 and all(sum(count_tokens(m["content"]) for m in r["messages"]) <= PROMPT_BUDGET for r in ends)
+

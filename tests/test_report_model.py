@@ -187,3 +187,22 @@ def test_a_docx_that_unpacks_to_hundreds_of_megabytes_or_holds_garbage_xml_fails
         archive.writestr("[Content_Types].xml", "this is not xml <<<")
     with pytest.raises(ReportLoadError, match="garbage.docx"):
         read_text(garbage.getvalue(), "garbage.docx")
+
+
+MESSY_LINES = ["### 一、强化理论武装", "一、强化理论武装", "**二、夯实组织基础**", "## 三、存在问题", "（一）三会一课",
+               "1. 召开支委会12次", "2.召开党员大会4次", "1.集中学习。2.专题研讨。", "一是落实制度；二是规范程序。",
+               "（1）按时交纳党费", "支部组织学习18次。", "", "   ", "新的一年，支部将继续努力。", "四、下一步打算",
+               "1.加强学习", "#### 五、其他", "一年来，支部坚持学习。", "现将有关情况总结如下：", "十一、补充"]
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_messy_text_is_stable_through_text_and_markdown(seed: int) -> None:
+    """Model-like text (numbered runs, stray ###, bold headings, repeated headings): parse → render → parse
+    changes nothing the first time, through text and through Markdown."""
+    import random
+
+    rng = random.Random(seed)
+    text = "\n".join(rng.choice(MESSY_LINES) for _ in range(rng.randint(1, 25)))
+    once = to_text(parse_text(text))
+    assert to_text(parse_text(once)) == once
+    assert to_text(parse_markdown(to_markdown(parse_text(text)))) == once
