@@ -10,7 +10,7 @@ from core.config import Settings
 from rag.corpus import CorpusMissingError, content_digest, corpus_paths, parse_corpus_bytes
 from rag.embed import Embedder, make_embedder
 from rag.keyword import tokenize
-from rag.store import add_batched, get_collection, make_client
+from rag.store import add_batched, drop_stale_collections, get_collection, make_client
 from report import ReportLoadError
 
 
@@ -57,6 +57,7 @@ class Index:
         self.embedder = embedder or make_embedder(settings)
         self.client = client or make_client(settings)
         self.collection = get_collection(self.client, self.embedder.name)
+        self.dropped = [] if settings.chroma_host else drop_stale_collections(self.client, self.embedder.name)
         self.version = 0
 
     def indexed_reports(self) -> dict[str, str]:

