@@ -5,7 +5,6 @@ import os
 import re
 import secrets
 import time
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,17 +14,16 @@ from eval.checklist import load_checklist
 from eval.proofread import apply_fix
 from eval.score import score_report
 from history import HistoryStore
-from core.config import Settings, SettingsError, StoreUnavailableError, load_settings
+from core.config import Settings, SettingsError, StoreUnavailableError, deployed_model, resolve_settings
 from rag.corpus import CorpusMissingError, add_file, describe_corpus, remove_file
-from rag.draft import (Draft, DraftError, DraftInputError, draft_report, example_facts, fact_notes, read_facts, read_sheet,
-                       restore_draft, sources_to_json)
+from rag.draft import Draft, DraftError, DraftInputError, draft_report, example_facts, fact_notes, read_facts, read_sheet
 from rag.e5fast import engine_status
 from rag.engine import make_chat, make_writer
-from core.llm import LLMError
-from rag.outline import (STYLES, DraftOptions, Outline, current_choice, fact_rows, outline_from_tables, outline_rows,
-                         parse_year, part_choices, plan_outline)
+from core.llm import LLMError, check_connection
+from rag.outline import STYLES, DraftOptions, Outline, OutlinePlan, current_choice, parse_year, part_choices
 from rag.progress import LivePreview
-from rag.revise import RevisionError, Versions, line_diff, revise
+from rag.revise import RevisionError, line_diff, revise
+from rag.session import DraftSession
 from rag.verify import marked
 from report import ROLE_LABELS, ReportLoadError, parse_text, read_text, section_text, to_markdown, to_text
 from report.docx import to_docx
@@ -46,14 +44,20 @@ def md_escape(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", text)
 
 
-def current_settings() -> Settings:
-    """Settings from the environment, overridden by Streamlit secrets when a secrets file exists."""
-    env = dict(os.environ)
+def deployment() -> tuple[dict[str, str], dict[str, str]]:
+    """The environment and Streamlit secrets (when a secrets file exists)."""
     try:
-        env.update({key: str(value) for key, value in st.secrets.items() if not isinstance(value, dict)})
+        secrets_found = {key: str(value) for key, value in st.secrets.items() if not isinstance(value, dict)}
     except (FileNotFoundError, KeyError, AttributeError, st.errors.StreamlitSecretNotFoundError):
-        pass
-    return load_settings(env)
+        secrets_found = {}
+    return dict(os.environ), secrets_found
+
+
+def current_settings() -> Settings:
+    """The one Settings of this session: environment, secrets over it, and the model entered on the page
+    (only when the deployment names none). Resolved once a run and passed down."""
+    env, found = deployment()
+    return resolve_settings(env, found, st.session_state.get("page_llm"))
 
 
 @st.cache_resource(show_spinner="正在加载语料索引…")
@@ -96,32 +100,35 @@ if "ws" not in st.query_params or not re.fullmatch(r"[A-Za-z0-9_-]{4,40}", st.qu
     st.query_params["ws"] = secrets.token_urlsafe(9)
 workspace = st.query_params["ws"]
 state.setdefault("facts", "")
-state.setdefault("draft", None)
-state.setdefault("versions", None)
-state.setdefault("draft_id", None)
-state.setdefault("proposal", None)
 state.setdefault("outline", None)
+if state.get("session") is None or state.session.workspace != workspace:
+    state.session = DraftSession(history, workspace)
+session: DraftSession = state.session
 
 
 def show_error(message: str) -> None:
     st.error(message)
 
 
-def save_new_draft(draft: Draft, facts_text: str, complete: bool = True) -> None:
-    """Save first, then show: the draft is in history before it reaches the page."""
-    state.draft_id = history.create(workspace, draft.report.title or "未命名草稿", draft.engine, draft.offline,
-                                    facts_text, asdict(draft.options), to_text(draft.report),
-                                    sources_to_json(draft.sources), note="起草" if complete else "起草（未完成）",
-                                    meta=draft.meta())
-    state.draft = draft
-    state.versions = Versions(draft.report)
-    state.proposal = None
-
-
-def save_version(note: str) -> None:
-    draft: Draft = state.draft
-    draft.report = state.versions.current
-    history.add_version(workspace, state.draft_id, to_text(draft.report), sources_to_json(draft.sources), note)
+def use_page_model() -> None:
+    """Take the model entered on the page for this session, test it, and say how it went. The key
+    field is emptied at once: the key is kept only in the session's settings, never shown again."""
+    previous = state.get("page_llm", {})
+    chosen = {"LLM_BASE_URL": state.get("page_llm_url", "").strip(), "LLM_MODEL": state.get("page_llm_model", "").strip(),
+              "LLM_API_KEY": state.get("page_llm_key", "").strip() or previous.get("LLM_API_KEY", "")}
+    state.page_llm_key = ""
+    if not chosen["LLM_MODEL"] or not (chosen["LLM_BASE_URL"] or chosen["LLM_API_KEY"]):
+        state.page_llm_note = ("error", "请至少填写模型名称，以及接口地址或密钥")
+        return
+    try:
+        trial = resolve_settings({}, {}, chosen).llm
+        reply = check_connection(trial)
+    except (SettingsError, LLMError) as error:
+        state.page_llm_note = ("error", f"连接失败：{error}。页面仍使用原来的设置。")
+        return
+    state.page_llm = chosen
+    state.page_llm_note = ("success", f"连接成功（{trial.model} 回复：{reply[:20] or '（空）'}），"
+                                      "本次会话起草和修改将使用该模型。")
 
 
 # --- sidebar -------------------------------------------------------------------------------------
@@ -132,11 +139,24 @@ with st.sidebar:
         st.success(f"大模型：{settings.llm.model}（{host}）")
     else:
         st.info("离线模式：未配置大模型，草稿仅依据所填事实组稿，缺少的内容标注【待补充】。")
-    with st.expander("如何接入大模型"):
-        st.markdown(
-            "在启动前设置环境变量，或写入 `.streamlit/secrets.toml`（参见 `secrets.toml.example`）：\n\n"
-            "- `LLM_BASE_URL`：兼容 OpenAI 的接口地址（如 DeepSeek、通义千问、本地 Ollama 的 `http://localhost:11434/v1`）\n"
-            "- `LLM_API_KEY`：密钥（本地服务可不填）\n- `LLM_MODEL`：模型名称")
+    with st.expander("接入大模型"):
+        if deployed_model({**deployment()[0], **deployment()[1]}):
+            st.caption("模型由部署配置（环境变量或 .streamlit/secrets.toml）指定，页面上不能更改。")
+        else:
+            st.caption("仅对本次会话有效：密钥不回显、不写入历史和导出的文件。长期使用请由管理员配置环境变量或 "
+                       "`.streamlit/secrets.toml`（`LLM_BASE_URL`、`LLM_API_KEY`、`LLM_MODEL`）。")
+            st.text_input("接口地址", key="page_llm_url", placeholder="如 https://api.deepseek.com/v1、http://localhost:11434/v1")
+            st.text_input("模型名称", key="page_llm_model", placeholder="如 deepseek-chat、qwen-plus")
+            key_set = bool(state.get("page_llm", {}).get("LLM_API_KEY"))
+            st.text_input("密钥", key="page_llm_key", type="password",
+                          placeholder="已设置（不显示）；留空则保留" if key_set else "本地服务可不填")
+            use, clear = st.columns(2)
+            use.button("使用并测试连接", key="page_llm_use", on_click=use_page_model)
+            clear.button("改回离线", key="page_llm_clear", disabled="page_llm" not in state,
+                         on_click=lambda: [state.pop(name, None) for name in ("page_llm", "page_llm_note")])
+            kind, note = state.get("page_llm_note", ("", ""))
+            if note:
+                (st.success if kind == "success" else st.error)(note)
     st.caption(f"工作区：{workspace}（收藏本页地址即可找回历史草稿）")
 
 st.title("党支部工作报告起草助手")
@@ -163,7 +183,7 @@ def show_draft(draft: Draft) -> None:
             st.warning(f"核对发现 {flagged} 处问题，已在正文中标出（导出的文档不带标记），请逐一核实。")
     for warning in draft.warnings:
         st.warning(warning)
-    report = state.versions.current if state.versions else draft.report
+    report = session.current or draft.report
     parts = [("opening", "开篇", "\n".join(report.opening))] if report.opening else []
     parts += [(str(i), s.title, section_text(s)) for i, s in enumerate(report.sections)]
     parts += [("closing", "结尾", "\n".join(report.closing))] if report.closing else []
@@ -193,15 +213,10 @@ def show_draft(draft: Draft) -> None:
 
 def plan_into_state(sheet) -> None:
     """Plan an outline from the facts and keep it (parts, each fact's part) for editing."""
-    outline = plan_outline(sheet.facts, draft_options())
-    rows = fact_rows(outline, sheet.facts)
-    # Each plan has its own widget keys, so a new plan never writes to a box already on the page.
-    plan = secrets.token_hex(4)
-    state.outline = {"title": outline.title, "parts": outline_rows(outline), "facts": rows, "plan": plan,
-                     "facts_text": state.facts, "placements": outline.placements,
-                     "notes": fact_notes(sheet, draft_options().year_number)}
-    for index, row in enumerate(rows):
-        state[f"place_{plan}_{index}"] = row["归入"]
+    plan = OutlinePlan.of(sheet.facts, draft_options(), state.facts, fact_notes(sheet, draft_options().year_number))
+    state.outline = plan
+    for index, row in enumerate(plan.facts):
+        state[plan.key(index)] = row["归入"]
 
 
 def show_outline() -> Outline | None:
@@ -210,11 +225,11 @@ def show_outline() -> Outline | None:
     Moving a fact is one choice in its "归入" box; unsure placements are marked 请确认.
     Returns the outline as edited, or None (after a message) when it cannot be used.
     """
-    plan = state.outline
-    for note in plan["notes"]:
+    plan: OutlinePlan = state.outline
+    for note in plan.notes:
         st.warning(note)
     st.caption("提纲各部分：可直接修改标题、增删部分。")
-    parts = st.data_editor(plan["parts"], key=f"outline_editor_{plan['plan']}", num_rows="dynamic", width="stretch",
+    parts = st.data_editor(plan.parts, key=plan.editor_key, num_rows="dynamic", width="stretch",
                            column_config={"主题": None, "部分": st.column_config.SelectboxColumn(
                                "部分", options=list(ROLE_LABELS.values()), required=True)})
     try:
@@ -222,12 +237,11 @@ def show_outline() -> Outline | None:
     except ValueError as error:
         show_error(str(error))
         return None
-    unsure = [row for row in plan["facts"] if row["把握"].startswith("请确认")]
-    if unsure:
-        st.warning(f"有 {len(unsure)} 条事实的归类把握不大，已标“请确认”，请核对它们归入的部分。")
+    if plan.unsure():
+        st.warning(f"有 {len(plan.unsure())} 条事实的归类把握不大，已标“请确认”，请核对它们归入的部分。")
     st.caption("每条事实归入哪一部分（选择即移动）：")
-    for index, row in enumerate(plan["facts"]):
-        key = f"place_{plan['plan']}_{index}"
+    for index, row in enumerate(plan.facts):
+        key = plan.key(index)
         if state.get(key) not in choices and choices:  # the parts were edited: keep the fact where it was
             kept = current_choice(str(state.get(key, "")), list(parts))
             state[key] = kept if kept in choices else choices[0]
@@ -236,9 +250,8 @@ def show_outline() -> Outline | None:
         fact_column, choice_column = st.columns([3, 2], vertical_alignment="center")
         fact_column.markdown(label, help=row["把握"] or None)
         choice_column.selectbox(label, choices, key=key, label_visibility="collapsed")
-    table = [{**row, "归入": state.get(f"place_{plan['plan']}_{index}", "")} for index, row in enumerate(plan["facts"])]
     try:
-        return outline_from_tables(list(parts), table, plan["title"], plan["placements"])
+        return plan.outline(list(parts), {index: state.get(plan.key(index), "") for index in range(len(plan.facts))})
     except ValueError as error:
         show_error(str(error))
         return None
@@ -283,7 +296,7 @@ with tab_draft:
             parse_year(state.get("year", ""))
             sheet = read_sheet(state.facts)
             outline = None
-            if state.outline and state.outline["facts_text"] != state.facts:
+            if state.outline and state.outline.facts_text != state.facts:
                 st.info("事实已修改，已按新的事实重新归类、生成提纲（可在上方提纲中调整后再次起草）。")
                 plan_into_state(sheet)
             elif state.outline:
@@ -296,23 +309,23 @@ with tab_draft:
                 try:
                     draft = draft_report(state.facts, draft_options(), retriever, make_writer(settings),
                                          progress, outline=outline)
-                    save_new_draft(draft, state.facts)
+                    session.start(draft, state.facts)
                     status.update(label="起草完成", state="complete", expanded=False)
                 except DraftError as error:
-                    save_new_draft(error.draft, state.facts, complete=False)
+                    session.start(error.draft, state.facts, complete=False)
                     status.update(label="起草未完成", state="error")
                     show_error(f"{error}。已写出的部分已保存，可稍后重试。")
         except (DraftInputError, ValueError) as error:
             show_error(str(error))
-    if state.draft is not None:
-        show_draft(state.draft)
+    if session.draft is not None:
+        show_draft(session.draft)
 
 # --- 修改 -----------------------------------------------------------------------------------------
 with tab_revise:
-    if state.draft is None:
+    if session.draft is None:
         st.info("请先在“起草”页生成草稿，或在“历史”页打开一份草稿。")
     else:
-        report = state.versions.current
+        report = session.current
         titles = [section.title for section in report.sections]
         chosen = st.selectbox("选择要修改的章节", range(len(titles)), format_func=lambda i: titles[i], key="revise_section")
         st.text_input("修改要求", key="instruction",
@@ -320,18 +333,16 @@ with tab_revise:
         buttons = st.columns(4)
         if buttons[0].button("生成修改", key="propose"):
             try:
-                state.proposal = revise(report, chosen, state.instruction, make_chat(settings), state.draft.facts)
+                session.proposal = revise(report, chosen, state.instruction, make_chat(settings), session.draft.facts)
             except (RevisionError, LLMError) as error:
                 show_error(str(error))
-        if buttons[1].button("撤销", key="undo", disabled=not state.versions.undo_stack):
-            state.versions.undo()
-            save_version("撤销")
+        if buttons[1].button("撤销", key="undo", disabled=not session.versions.undo_stack):
+            session.undo()
             st.rerun()
-        if buttons[2].button("重做", key="redo", disabled=not state.versions.redo_stack):
-            state.versions.redo()
-            save_version("重做")
+        if buttons[2].button("重做", key="redo", disabled=not session.versions.redo_stack):
+            session.redo()
             st.rerun()
-        proposal = state.proposal
+        proposal = session.proposal
         if proposal is not None and proposal.before is report:
             st.caption(proposal.note)
             for flag in proposal.flags:
@@ -344,12 +355,10 @@ with tab_revise:
             st.code(line_diff(proposal.old_text, proposal.new_text) or "（无变化）", language="diff")
             accept, discard = st.columns(2)
             if accept.button("采纳修改", key="accept", type="primary"):
-                state.versions.accept(proposal)
-                save_version(f"修改：{proposal.instruction}")
-                state.proposal = None
+                session.accept(proposal)
                 st.rerun()
             if discard.button("放弃修改", key="discard"):
-                state.proposal = None
+                session.proposal = None
                 st.rerun()
 
 # --- 评分 -----------------------------------------------------------------------------------------
@@ -357,9 +366,9 @@ def score_into_state(source: str) -> None:
     """Score the chosen text (current draft, pasted text or upload) and keep the scorecard."""
     try:
         if source == "当前草稿":
-            if state.draft is None:
+            if session.draft is None:
                 raise ReportLoadError("还没有当前草稿，请先起草或选择其他评分对象")
-            target = state.versions.current
+            target = session.current
         elif source == "粘贴文本":
             if not state.get("score_text", "").strip():
                 raise ReportLoadError("请先粘贴报告全文")
@@ -381,12 +390,11 @@ def apply_correction(location) -> None:
     """One click on a suggested correction: the current draft gets a new version (saved, undoable), or
     the pasted text is corrected; then the text is scored again."""
     source = state.get("scored_source")
-    if source == "当前草稿" and state.draft is not None:
-        before = to_text(state.versions.current)
+    if source == "当前草稿" and session.draft is not None:
+        before = to_text(session.current)
         after = apply_fix(before, location.line, location.found, location.fix)
         if after != before:
-            state.versions.push(parse_text(after))
-            save_version(f"校对：“{location.found}”改为“{location.fix}”")
+            session.push(parse_text(after), f"校对：“{location.found}”改为“{location.fix}”")
     elif source == "粘贴文本":
         state.score_text = apply_fix(state.get("score_text", ""), location.line, location.found, location.fix)
     score_into_state(source)
@@ -423,12 +431,7 @@ with tab_score:
 # --- 历史 -----------------------------------------------------------------------------------------
 def open_saved(draft_id: int) -> None:
     """Load a saved draft (and its facts) into this session; runs before the widgets are drawn."""
-    item = history.get(workspace, draft_id)
-    latest = history.latest(workspace, draft_id)
-    draft = restore_draft(latest.text, latest.sources, item.facts, item.options, item.engine, item.offline, item.meta)
-    draft.report.title = draft.report.title or item.title
-    state.draft, state.versions, state.draft_id, state.proposal = draft, Versions(draft.report), draft_id, None
-    state.facts = item.facts
+    state.facts = session.open(draft_id)
 
 
 with tab_history:
@@ -451,9 +454,7 @@ with tab_history:
                 except ValueError as error:
                     show_error(str(error))
             if cols[3].button("删除", key=f"delete_{item.id}"):
-                history.delete(workspace, item.id)
-                if state.draft_id == item.id:
-                    state.draft, state.versions, state.draft_id = None, None, None
+                session.delete(item.id)
                 st.rerun()
 
 # --- 语料 -----------------------------------------------------------------------------------------

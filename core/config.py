@@ -128,3 +128,20 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         e5_engine=engine,
         llm=llm,
     )
+
+
+PAGE_SETTINGS = ("LLM_BASE_URL", "LLM_MODEL", "LLM_API_KEY")  # what the page may set for one session
+
+
+def deployed_model(env: Mapping[str, str]) -> bool:
+    """Whether the deployment (environment or secrets) names a model: then the page cannot change it."""
+    return any(str(env.get(name, "") or "").strip() for name in ("LLM_MODEL", "OPENAI_MODEL"))
+
+
+def resolve_settings(env: Mapping[str, str], secrets: Mapping[str, str] | None = None,
+                     page: Mapping[str, str] | None = None) -> Settings:
+    """The one Settings of a page session: the environment, Streamlit secrets over it, and — only when
+    neither names a model — the model settings entered on the page for this session."""
+    deployed = {**env, **(secrets or {})}
+    chosen = {} if deployed_model(deployed) else {k: v for k, v in (page or {}).items() if k in PAGE_SETTINGS and v}
+    return load_settings({**deployed, **chosen})

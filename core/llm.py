@@ -185,6 +185,16 @@ class OpenAIChat:
         return "".join(pieces)
 
 
+def check_connection(config: LLMConfig) -> str:
+    """Ask the model for one short answer (no retries, 30 s at most); its text, or LLMError saying why."""
+    from dataclasses import replace
+
+    chat = OpenAIChat(replace(config, max_retries=0, timeout=min(config.timeout, 15.0), deadline=30.0))
+    pieces: list[str] = []
+    yield_all(chat.stream([{"role": "user", "content": "请只回复一个字：好"}], temperature=0.0, max_tokens=8), pieces)
+    return "".join(pieces).strip()
+
+
 def fold_system(messages: list[Message]) -> list[Message]:
     """The system message's rules moved to the front of the first user message, for servers whose chat
     template drops system messages (llama.cpp's ``gemma`` format): the rules must still reach the model."""

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+import time
 from pathlib import Path
 from typing import Sequence
 
@@ -198,6 +200,9 @@ def cmd_draft(args: argparse.Namespace) -> int:
         print(f"错误：{error}（已保留写出的部分）", file=sys.stderr)
         draft, status = error.draft, 1
     _print_checks(draft)
+    if args.save:
+        draft_id = _session(args.save).start(draft, facts_text, complete=status == EXIT_OK)
+        print(f"已保存到工作区 {args.save}：草稿编号 {draft_id}（页面地址加 ?ws={args.save} 即可打开）", file=sys.stderr)
     if args.json:
         _write_output(json.dumps(draft.to_dict(), ensure_ascii=False, indent=2), args.out)
     else:
@@ -231,21 +236,62 @@ def cmd_revise(args: argparse.Namespace) -> int:
         if facts_text is None:
             return EXIT_BAD_INPUT
         facts = parse_facts(facts_text)
+    session = None
     try:
-        report, saved_facts = _load_draft(args.draft)
+        if args.saved is not None:
+            if not args.workspace:
+                raise ReportLoadError("--saved 需要同时给出 --workspace（草稿所在的工作区）")
+            session = _session(args.workspace)
+            saved_facts = parse_facts(session.open(args.saved))
+            report = session.current
+        elif args.draft:
+            report, saved_facts = _load_draft(args.draft)
+        else:
+            raise ReportLoadError("请给出草稿文件，或用 --workspace 和 --saved 指定已保存的草稿")
         revision = revise(report, args.section - 1, args.instruction, make_chat(load_settings()),
                           facts if facts is not None else saved_facts)
-    except (ReportLoadError, RevisionError) as error:
-        print(f"错误：{error}", file=sys.stderr)
+    except (ReportLoadError, RevisionError, KeyError) as error:
+        print(f"错误：{error.args[0] if isinstance(error, KeyError) else error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except LLMError as error:
         print(f"错误：{error}", file=sys.stderr)
         return 1
+    if session is not None:
+        session.accept(revision)
+        print(f"已保存为草稿 {args.saved} 的新版本", file=sys.stderr)
     print(revision.note, file=sys.stderr)
     for flag in revision.flags:
         print(f"⚠ {flag.label}：{flag.why}", file=sys.stderr)
     _write_report(revision.after, args.out)
     return EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """The saved drafts of a workspace, newest first, with their versions."""
+    session = _session(args.workspace)
+    drafts = session.history.drafts(args.workspace)
+    if not drafts:
+        print(f"工作区 {args.workspace} 还没有保存的草稿", file=sys.stderr)
+    for item in drafts:
+        print(f"{item.id}\t{time.strftime('%Y-%m-%d %H:%M', time.localtime(item.updated))}\t{item.versions} 个版本\t{item.title}")
+        for version in session.history.versions(args.workspace, item.id):
+            print(f"\t{time.strftime('%H:%M', time.localtime(version.created))}\t{version.note}")
+    return EXIT_OK
+
+
+def _session(workspace: str):
+    """The draft session of a workspace, on the history the page uses."""
+    from history import HistoryStore
+    from rag.session import DraftSession
+
+    return DraftSession(HistoryStore(load_settings().data_dir / "history.sqlite"), workspace)
+
+
+def workspace_arg(text: str) -> str:
+    """A workspace code as the page uses it: 4–40 letters, digits, - or _."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]{4,40}", text):
+        raise argparse.ArgumentTypeError(f"工作区代码应为 4～40 个字母、数字、- 或 _：{text!r}")
+    return text
 
 
 def _load_draft(path: str):
@@ -288,9 +334,15 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--length", choices=["简短", "标准", "详细"], default="标准")
     draft.add_argument("--style", choices=["arabic", "shi"], default="arabic", help="条目格式：1. 或 一是")
     draft.add_argument("--out", help="输出文件：.md、.docx 或 .txt（默认打印 Markdown）")
+    draft.add_argument("--save", type=workspace_arg, metavar="WORKSPACE", help="同时保存到这个工作区的历史（页面可打开）")
     draft.set_defaults(run=cmd_draft)
+    history = commands.add_parser("history", help="列出一个工作区保存的草稿和版本")
+    history.add_argument("workspace", type=workspace_arg)
+    history.set_defaults(run=cmd_history)
     revise = commands.add_parser("revise", help="修改报告中的一个章节，其余不动")
-    revise.add_argument("draft", help="草稿：.txt、.md、.docx，或 draft --json 的输出（带事实）")
+    revise.add_argument("draft", nargs="?", help="草稿：.txt、.md、.docx，或 draft --json 的输出（带事实）")
+    revise.add_argument("--workspace", type=workspace_arg, help="与 --saved 一起：修改这个工作区里保存的草稿")
+    revise.add_argument("--saved", type=int, help="已保存草稿的编号（修改后存为新版本，事实取自草稿）")
     revise.add_argument("--section", type=int, required=True, help="章节序号（从 1 起，按一级标题计）")
     revise.add_argument("--instruction", required=True)
     revise.add_argument("--facts", help="事实文件（一行一条）：交给大模型改写时作为依据，防止编造（默认用 JSON 草稿里的事实）")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 
 from rag.placement import Placement, place
@@ -196,3 +197,39 @@ def outline_from_tables(part_rows: list[dict[str, str]], fact_table: list[dict[s
             raise ValueError(f"第 {index + 1} 条事实“{_text(row.get('事实'))[:20]}”没有归入正文的某一部分，请在“归入”一栏选择")
         sections[number].facts.append(index)
     return Outline(title, sections, placements)
+
+
+@dataclass
+class OutlinePlan:
+    """An outline being edited on the page: its parts table, each fact's row (with the part it goes
+    to), the facts it was planned from, and the notes about them. Each plan has its own id, so the
+    widgets of a new plan never receive the values of an old one's."""
+
+    title: str
+    parts: list[dict[str, str]]
+    facts: list[dict[str, str]]
+    facts_text: str
+    placements: list[Placement]
+    notes: list[str]
+    plan: str = field(default_factory=lambda: secrets.token_hex(4))
+
+    @classmethod
+    def of(cls, facts: list[Fact], options: DraftOptions, facts_text: str, notes: list[str]) -> "OutlinePlan":
+        outline = plan_outline(facts, options)
+        return cls(outline.title, outline_rows(outline), fact_rows(outline, facts), facts_text, outline.placements, notes)
+
+    @property
+    def editor_key(self) -> str:
+        return f"outline_editor_{self.plan}"
+
+    def key(self, index: int) -> str:
+        """The widget key of fact ``index``'s "归入" box."""
+        return f"place_{self.plan}_{index}"
+
+    def unsure(self) -> list[dict[str, str]]:
+        return [row for row in self.facts if row["把握"].startswith("请确认")]
+
+    def outline(self, part_rows: list[dict[str, str]], choices: dict[int, str]) -> Outline:
+        """The outline as edited: the parts table and each fact's chosen part (ValueError in Chinese)."""
+        table = [{**row, "归入": choices.get(index, "")} for index, row in enumerate(self.facts)]
+        return outline_from_tables(part_rows, table, self.title, self.placements)

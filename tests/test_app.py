@@ -58,14 +58,14 @@ def test_empty_facts_give_a_clear_message(app: AppTest) -> None:
     app.text_area(key="facts").input("   ").run()
     app.button(key="draft_button").click().run()
     assert "请先填写本年度的工作事实" in texts(app)
-    assert app.session_state["draft"] is None
+    assert app.session_state["session"].draft is None
 
 
 def test_a_year_that_is_not_a_year_gives_a_message_and_keeps_the_facts(app: AppTest) -> None:
     app.button(key="load_example").click().run()
     app.text_input(key="year").input("二〇二四abc").run()
     app.button(key="draft_button").click().run()
-    assert "四位年份" in texts(app) and app.session_state["draft"] is None
+    assert "四位年份" in texts(app) and app.session_state["session"].draft is None
     assert app.text_area(key="facts").value.startswith("- 全年召开支部党员大会4次")
 
 
@@ -73,15 +73,15 @@ def test_outline_can_be_planned_and_edited_before_drafting(app: AppTest) -> None
     app.button(key="load_example").click().run()
     app.button(key="plan").click().run()
     plan = app.session_state["outline"]
-    assert not app.exception and plan["parts"][1]["标题"] == "强化理论武装，筑牢思想根基"
+    assert not app.exception and plan.parts[1]["标题"] == "强化理论武装，筑牢思想根基"
     boxes = {box.key: box for box in app.selectbox if box.key and box.key.startswith("place_")}
-    assert len(boxes) == len(plan["facts"]) and any("明年计划推进" in box.label for box in boxes.values())
+    assert len(boxes) == len(plan.facts) and any("明年计划推进" in box.label for box in boxes.values())
     plans_box = next(box for box in boxes.values() if "明年计划推进" in box.label)
     assert "下一步工作打算" in plans_box.value
     study = next(choice for choice in plans_box.options if "强化理论武装" in choice)
     plans_box.set_value(study).run()  # one choice moves the fact
     app.button(key="draft_button").click().run()
-    first = app.session_state["draft"].report.sections[0]
+    first = app.session_state["session"].draft.report.sections[0]
     assert first.title == "一、强化理论武装，筑牢思想根基"
     assert "明年计划推进" in section_text(first)
 
@@ -92,17 +92,17 @@ def test_revise_accept_undo_redo(app: AppTest, indexed_settings: Settings) -> No
     app.text_input(key="instruction").input("补充以下事实：开展读书分享会4次").run()
     app.button(key="propose").click().run()
     assert "修改后" in texts(app) and "开展读书分享会4次" in texts(app)
-    before = app.session_state["versions"].current
+    before = app.session_state["session"].versions.current
     app.button(key="accept").click().run()
-    current = app.session_state["versions"].current
+    current = app.session_state["session"].versions.current
     assert "开展读书分享会4次" in current.sections[0].children[-1].heading + current.sections[0].children[-1].body
     assert all(a is b for a, b in zip(before.sections[1:], current.sections[1:])), "other sections untouched"
     app.button(key="undo").click().run()
-    assert app.session_state["versions"].current is before
+    assert app.session_state["session"].versions.current is before
     app.button(key="redo").click().run()
-    assert app.session_state["versions"].current is current
+    assert app.session_state["session"].versions.current is current
     versions = HistoryStore(indexed_settings.data_dir / "history.sqlite").versions(app.query_params["ws"],
-                                                                                 app.session_state["draft_id"])
+                                                                                 app.session_state["session"].draft_id)
     assert [v.note for v in versions] == ["起草", "修改：补充以下事实：开展读书分享会4次", "撤销", "重做"]
 
 
@@ -132,9 +132,9 @@ def test_a_suggested_correction_is_applied_in_one_click_as_a_new_version(app: Ap
     fix = next(button for button in app.button if button.key and button.key.startswith("fix_typos_"))
     assert "集体学习" in fix.label
     fix.click().run()
-    current = app.session_state["versions"].current
+    current = app.session_state["session"].versions.current
     assert "组织集体学习12次" in to_text(current) and "集休" not in to_text(current)
-    assert app.session_state["versions"].undo_stack, "the correction can be undone"
+    assert app.session_state["session"].versions.undo_stack, "the correction can be undone"
     typos = next(item for item in app.session_state["scorecard"].items if item.id == "typos")
     assert typos.status == "pass", "the text was scored again"
     store = HistoryStore(indexed_settings.data_dir / "history.sqlite")
@@ -150,10 +150,10 @@ def test_a_suggested_correction_is_applied_in_one_click_as_a_new_version(app: Ap
 def test_history_reopen_rename_delete(app: AppTest, indexed_settings: Settings) -> None:
     drafted(app)
     draft_id = saved(app, indexed_settings)[0].id
-    app.session_state["draft"] = None
+    app.session_state["session"].draft = None
     app.text_area(key="facts").input("别的事实").run()
     app.button(key=f"open_{draft_id}").click().run()
-    assert app.session_state["draft"] is not None and app.text_area(key="facts").value.startswith("- 全年召开")
+    assert app.session_state["session"].draft is not None and app.text_area(key="facts").value.startswith("- 全年召开")
     app.text_input(key=f"title_{draft_id}").input("我的草稿").run()
     app.button(key=f"rename_{draft_id}").click().run()
     assert saved(app, indexed_settings)[0].title == "我的草稿"
@@ -208,7 +208,7 @@ def test_llm_errors_keep_facts_and_partial_draft_and_hide_the_key(indexed_settin
         assert store.versions(page.query_params["ws"], kept[0].id)[0].note == "起草（未完成）"
         page.button(key="draft_button").click().run()
         assert not page.exception and "大模型：fake-model" in texts(page)
-        assert page.session_state["draft"].offline is False
+        assert page.session_state["session"].draft.offline is False
         assert "sk-never-show-this" not in texts(page)
 
 
@@ -228,7 +228,7 @@ def test_a_model_draft_shows_its_flags_highlighted_and_keeps_them_out_of_the_exp
         shown = texts(page)
         assert "核对发现" in shown and "事实中没有的数字：数字“97”不在用户事实中" in shown
         assert ":orange-background[97]" in shown and "修正" in shown and "提示词版本 prompts@" in shown
-        exported = page.session_state["draft"].report
+        exported = page.session_state["session"].draft.report
         assert ":orange-background" not in to_text(exported)
         kept = saved(page, indexed_settings)[0]
         assert kept.meta["flags"] and kept.meta["repairs"] > 0
@@ -282,3 +282,40 @@ def test_a_bad_setting_stops_the_page_with_a_message(indexed_settings: Settings,
     page = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
     page.run()
     assert not page.exception and "LLM_TIMEOUT" in texts(page)
+
+
+def test_a_model_entered_on_the_page_is_tested_used_and_its_key_never_shown(indexed_settings: Settings,
+                                                                              monkeypatch) -> None:
+    with FakeOpenAIServer() as server:
+        monkeypatch.setenv("REPORT_DATA_DIR", str(indexed_settings.data_dir))
+        monkeypatch.setenv("REPORT_CORPUS_DIR", str(indexed_settings.corpus_dir))
+        page = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+        page.query_params["ws"] = f"page{uuid.uuid4().hex[:8]}"
+        page.run()
+        assert "离线模式" in texts(page)
+        page.text_input(key="page_llm_url").input("http://127.0.0.1:1/v1").run()
+        page.text_input(key="page_llm_model").input("fake-model").run()
+        page.text_input(key="page_llm_key").input("sk-page-secret").run()
+        page.button(key="page_llm_use").click().run()
+        assert "连接失败" in texts(page) and "离线模式" in texts(page), "a dead endpoint is not taken"
+        page.text_input(key="page_llm_url").input(server.base_url).run()
+        page.text_input(key="page_llm_key").input("sk-page-secret").run()
+        page.button(key="page_llm_use").click().run()
+        shown = texts(page)
+        assert "连接成功" in shown and "大模型：fake-model" in shown
+        assert page.text_input(key="page_llm_key").value == "" and "sk-page-secret" not in shown
+        assert server.requests[-1]["max_tokens"] == 8
+        page.button(key="load_example").click().run()
+        page.button(key="draft_button").click().run()
+        assert page.session_state["session"].draft.offline is False and "sk-page-secret" not in texts(page)
+        kept = saved(page, indexed_settings)[0]
+        assert "sk-page-secret" not in kept.engine + kept.facts + str(kept.options) + str(kept.meta)
+        store = HistoryStore(indexed_settings.data_dir / "history.sqlite")
+        assert all("sk-page-secret" not in v.text for v in store.versions(page.query_params["ws"], kept.id))
+        page.button(key="page_llm_clear").click().run()
+        assert "离线模式" in texts(page)
+    monkeypatch.setenv("LLM_MODEL", "deployed-model")
+    monkeypatch.setenv("LLM_BASE_URL", "http://127.0.0.1:9/v1")
+    deployed = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    deployed.run()
+    assert "部署配置" in texts(deployed) and not [t for t in deployed.text_input if t.key == "page_llm_model"]

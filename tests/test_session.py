@@ -79,3 +79,40 @@ def test_offline_and_model_writers_share_one_protocol(tmp_path: Path) -> None:
     assert len(offline.report.sections) == len(model.report.sections)
     assert offline.usage.calls == 0 and model.usage.calls == len(model.outline.sections)
     assert offline.to_dict()["prompt_version"] is None and model.to_dict()["prompt_version"].startswith("prompts@")
+
+
+def test_the_cli_saves_lists_and_revises_through_the_same_session(indexed_settings, tmp_path: Path) -> None:
+    from tests.conftest import run_module
+    from tests.test_drafting import cli_env
+
+    env = cli_env(indexed_settings, REPORT_DATA_DIR=str(tmp_path / "data"))
+    facts = str(Path(__file__).parent / "facts" / "numbers.txt")
+    drafted = run_module("rag", "draft", facts, "--year", "2024", "--save", "cli-ws", env=env)
+    assert drafted.returncode == 0 and "草稿编号 1" in drafted.stderr, drafted.stderr
+    revised = run_module("rag", "revise", "--workspace", "cli-ws", "--saved", "1", "--section", "1",
+                         "--instruction", "改为一是二是格式", env=env)
+    assert revised.returncode == 0 and "新版本" in revised.stderr and "一是" in revised.stdout, revised.stderr
+    listed = run_module("rag", "history", "cli-ws", env=env)
+    assert "2 个版本" in listed.stdout and "起草" in listed.stdout and "修改：改为一是二是格式" in listed.stdout
+    store = HistoryStore(tmp_path / "data" / "history.sqlite")
+    session = DraftSession(store, "cli-ws")
+    assert session.open(1) == Path(facts).read_text(encoding="utf-8") and "一是" in to_text(session.current)
+    bad = run_module("rag", "revise", "--saved", "1", "--section", "1", "--instruction", "精简", env=env)
+    assert bad.returncode == 2 and "--workspace" in bad.stderr
+    missing = run_module("rag", "revise", "--workspace", "cli-ws", "--saved", "9", "--section", "1",
+                         "--instruction", "精简", env=env)
+    assert missing.returncode == 2 and "没有编号为 9 的草稿" in missing.stderr
+    assert run_module("rag", "history", "x", env=env).returncode == 2
+
+
+def test_settings_are_resolved_once_from_environment_secrets_and_page() -> None:
+    from core.config import resolve_settings
+
+    page = {"LLM_MODEL": "page-model", "LLM_BASE_URL": "http://page/v1", "LLM_API_KEY": "k", "CHROMA_HOST": "evil"}
+    chosen = resolve_settings({"REPORT_DATA_DIR": "/tmp/x"}, {}, page)
+    assert chosen.llm.model == "page-model" and chosen.llm.base_url == "http://page/v1" and not chosen.chroma_host
+    assert str(chosen.data_dir) == "/tmp/x"
+    deployed = resolve_settings({"LLM_MODEL": "env-model", "LLM_BASE_URL": "http://env/v1"}, {}, page)
+    assert deployed.llm.model == "env-model" and deployed.llm.base_url == "http://env/v1" and deployed.llm.api_key == ""
+    secret = resolve_settings({"LLM_MODEL": "env-model"}, {"LLM_MODEL": "secret-model"}, page)
+    assert secret.llm.model == "secret-model"
