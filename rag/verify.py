@@ -15,6 +15,7 @@ from typing import Iterable
 from report.facts import Fact
 from report.fidelity import allowed_numbers, invented_honours, invented_numbers, missing_facts
 from report.numbering import Style, format_marker, match_marker
+from report.parse import plain_line
 
 COPY_CHARS = 15  # a span this long (characters, punctuation aside) shared with a corpus report is a copy …
 OWN_CHARS = 10  # … when this many of its characters lie outside the genre's fixed formulations
@@ -26,6 +27,7 @@ _DEMOTE = {Style.CN: Style.PAREN_CN, Style.PAREN_CN: Style.ARABIC, Style.ARABIC:
 ECHO_CHARS, ECHO_SHARE = 8, 0.6  # spans of 8+ characters from the instructions covering most of a line: an echo
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」")
 _MARKERS = re.compile(r"[一二三四五六七八九十]+[、是]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]")
+_WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _ECHO_PREFIX = re.compile(r"^(?:【范文\d*】|<<<|>>>|范文片段|用户事实|修改意见|直接输出)")
 
 KINDS = {
@@ -162,9 +164,10 @@ def contain(lines: list[str], numbered: bool) -> tuple[list[str], list[Flag]]:
     marker is dropped. Lines with nothing but markers, and repeated lines, are dropped; numbering is
     made consecutive at each level. Returns the lines and a flag for each kind of change."""
     flags: list[Flag] = []
-    content = [line for line in lines if normalise(_MARKERS.sub("", line))[0]]
+    lines = [plain_line(line) for line in lines]
+    content = [line for line in lines if _WORDS.search(_MARKERS.sub("", line))]
     if len(content) < len(lines):
-        flags.append(Flag("tidy", "", f"删去 {len(lines) - len(content)} 行只有编号、没有内容的行", "已删去"))
+        flags.append(Flag("tidy", "", f"删去 {len(lines) - len(content)} 行只有编号或数字、没有文字的行", "已删去"))
     seen: set[str] = set()
     unique = []
     for line in content:
@@ -179,7 +182,7 @@ def contain(lines: list[str], numbered: bool) -> tuple[list[str], list[Flag]]:
     if not numbered:
         if any(markers):
             flags.append(Flag("structure", "", "开篇和结尾应为成段文字，模型写成了编号条目，已去掉编号", "已去掉编号"))
-        return [line[len(m.text):].lstrip() if m else line for line, m in zip(unique, markers)], flags
+        return [line for line in map(_unmarked, unique) if line], flags
     out = []
     if any(m is not None and m.style == Style.CN for m in markers):
         flags.append(Flag("structure", "", "模型在本部分内另起了“一、二、三”级标题，已降为下一级编号", "已降级"))
@@ -193,6 +196,15 @@ def contain(lines: list[str], numbered: bool) -> tuple[list[str], list[Flag]]:
     if changed:
         flags.append(Flag("tidy", "", "条目编号不连续，已按顺序重新编号", "已重新编号"))
     return renumbered, flags
+
+
+def _unmarked(line: str) -> str:
+    """A line with every leading marker (and the Markdown that follows one) taken off: a paragraph."""
+    marker = match_marker(line)
+    while marker is not None:
+        line = plain_line(line[len(marker.text):])
+        marker = match_marker(line)
+    return line
 
 
 def _consecutive(lines: list[str]) -> tuple[list[str], bool]:

@@ -54,6 +54,11 @@ def _make_section(marker: Marker | None, rest: str, label: bool = False) -> Sect
     return section
 
 
+def plain_line(line: str) -> str:
+    """A line as the parser reads it: trimmed (invisible marks too), heading hashes and a bold lead-in dropped."""
+    return _MD_BOLD_LEAD.sub(r"\1", _MD_HEADING.sub("", line.strip(" \t\u200b\ufeff\u3000"))).strip(" \t\u200b\ufeff\u3000")
+
+
 def strip_markdown(text: str) -> str:
     """Drop heading hashes and a bold lead-in (our own Markdown) so that a .md draft parses like text."""
     lines = [_MD_BOLD_LEAD.sub(r"\1", _MD_HEADING.sub("", line)) for line in text.split("\n")]
@@ -77,8 +82,7 @@ def parse_text(text: str) -> Report:
     """Parse a report written one paragraph a line (blank lines and indentation ignored). Heading hashes
     and a bold lead-in are dropped here too, so that text with stray Markdown (a model's answer) parses
     the same as its Markdown rendering: load → Markdown → load is stable."""
-    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    lines = [_MD_BOLD_LEAD.sub(r"\1", _MD_HEADING.sub("", line)) for line in lines]
+    lines = [plain_line(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     lines = [line for line in lines if line]
     report = Report()
     if not lines:

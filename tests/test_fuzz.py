@@ -118,3 +118,26 @@ def test_the_clis_answer_generated_files_with_an_exit_code(command: str, tmp_pat
         assert code in (0, 1, 2), (name, code)
         captured = capsys.readouterr()
         assert "Traceback" not in captured.err
+
+
+def test_generated_model_answers_stay_inside_their_part_and_verify_without_error(tmp_path: Path) -> None:
+    """30 drafts of random model answers (markers, headings, masks, echoes, garbage) through the model writer
+    (an in-process fake chat): every part verifies and settles, the draft keeps its planned sections,
+    and its text parses back to the same text."""
+    from rag.draft import draft_report
+    from rag.model_writer import LLMWriter
+    from rag.outline import DraftOptions
+    from tests.fakes import FakeChat
+    from tests.test_session import hashed_retriever
+
+    rng = random.Random(SEED + 1)
+    retriever = hashed_retriever(tmp_path)
+    facts = "全年召开支部党员大会4次\n组织集中学习18次\n理论学习不够深入\n明年计划建设党员活动室"
+    for _ in range(30):
+        chat = FakeChat()
+        chat.answers.extend(_text(rng)[:3000] for _ in range(40))
+        draft = draft_report(facts, DraftOptions(year="2024"), retriever, LLMWriter(chat))
+        planned = [p for p in draft.outline.sections if p.role.value not in ("opening", "closing")]
+        assert len(draft.report.sections) == len(planned)
+        text = to_text(draft.report)
+        assert to_text(parse_text(text)) == text

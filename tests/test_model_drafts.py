@@ -125,9 +125,10 @@ def test_verifier_units() -> None:
     assert contain(["1.学习", "2.研讨"], numbered=True) == (["1.学习", "2.研讨"], [])
     lines, tidied = contain(["1.学习18次"], numbered=False)
     assert lines == ["学习18次"] and [f.kind for f in tidied] == ["structure"]
-    lines, tidied = contain(["1.学习", "1.2. 3. 4.", "1.学习", "3.研讨", "（1）党课", "（3）团课"], numbered=True)
+    lines, tidied = contain(["1.学习", "1.2. 3. 4. 5. 11", "1.学习", "3.研讨", "（1）党课", "（3）团课"], numbered=True)
     assert lines == ["1.学习", "2.研讨", "（1）党课", "（2）团课"]
-    assert [f.why for f in tidied] == ["删去 1 行只有编号、没有内容的行", "删去 1 行重复的内容", "条目编号不连续，已按顺序重新编号"]
+    assert [f.why for f in tidied] == ["删去 1 行只有编号或数字、没有文字的行", "删去 1 行重复的内容",
+                                       "条目编号不连续，已按顺序重新编号"]
     kept, dropped = drop_echoes(["【范文1】XX支部", "直接输出本部分正文，不重复标题。", "开展学习。"],
                                 "直接输出本部分正文，不重复标题。")
     assert kept == ["开展学习。"] and dropped == 2
