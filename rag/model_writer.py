@@ -83,7 +83,8 @@ class LLMWriter:
                 second = self._completed(request, self._answer(request, limit, usage), limit, usage)
             except LLMError as error:
                 self.warnings.append(f"“{job.part.heading}”的修正请求失败（{error}），保留初稿并标出问题")
-            else:
+            else:  # the repair request's own instructions must not be echoed either
+                said += "\n" + instructions_only(request[-1]["content"])
                 text, flags, more = self._checked(second, job, said, evidence)
                 echoes += more
         text, flags = settle(text, flags)

@@ -168,14 +168,7 @@ def contain(lines: list[str], numbered: bool) -> tuple[list[str], list[Flag]]:
     content = [line for line in lines if _WORDS.search(_MARKERS.sub("", line))]
     if len(content) < len(lines):
         flags.append(Flag("tidy", "", f"删去 {len(lines) - len(content)} 行只有编号或数字、没有文字的行", "已删去"))
-    seen: set[str] = set()
-    unique = []
-    for line in content:
-        marker = match_marker(line)
-        key = normalise(line[len(marker.text):] if marker else line)[0]
-        if key not in seen:
-            unique.append(line)
-        seen.add(key)
+    unique = distinct(content)
     if len(unique) < len(content):
         flags.append(Flag("tidy", "", f"删去 {len(content) - len(unique)} 行重复的内容", "已删去"))
     markers = [match_marker(line) for line in unique]
@@ -196,6 +189,19 @@ def contain(lines: list[str], numbered: bool) -> tuple[list[str], list[Flag]]:
     if changed:
         flags.append(Flag("tidy", "", "条目编号不连续，已按顺序重新编号", "已重新编号"))
     return renumbered, flags
+
+
+def distinct(lines: list[str]) -> list[str]:
+    """The lines without repeats (a repeat: the same words, marker and punctuation aside)."""
+    seen: set[str] = set()
+    unique = []
+    for line in lines:
+        marker = match_marker(line)
+        key = normalise(line[len(marker.text):] if marker else line)[0]
+        if key not in seen:
+            unique.append(line)
+        seen.add(key)
+    return unique
 
 
 def _unmarked(line: str) -> str:
@@ -255,7 +261,7 @@ def verify(text: str, evidence: Evidence) -> list[Flag]:
     if evidence.guard is not None:
         for span in evidence.guard.copied(text, [fact.text for fact in evidence.all_facts]):
             flags.append(Flag("copied", span, f"与语料库中的报告雷同（{len(normalise(span)[0])} 字相同）"))
-    return flags
+    return list({(flag.kind, flag.excerpt): flag for flag in flags}.values())
 
 
 def _around(line: str, offset: int, width: int = 14) -> str:
@@ -278,7 +284,7 @@ def settle(text: str, flags: list[Flag]) -> tuple[str, list[Flag]]:
             settled.append(Flag(flag.kind, flag.excerpt, flag.why, f"已改为{TODO}"))
         else:
             settled.append(flag)
-    return text, settled
+    return "\n".join(distinct(text.split("\n"))), settled
 
 
 def _remove_sentences(text: str, span: str) -> str:

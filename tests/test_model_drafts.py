@@ -271,3 +271,15 @@ def test_an_answer_longer_than_the_cap_is_stopped_as_cut_off(server) -> None:
     with pytest.raises(LLMError, match="截断") as error:
         chat.complete([{"role": "user", "content": "hi"}])
     assert 60 < len(error.value.partial) < 600
+
+
+def test_what_a_tiny_real_model_did_is_caught(server, retriever) -> None:
+    """Against llama.cpp with Gemma 3 270M (make real-model) the repair answer echoed the repair
+    prompt, the same copied span was flagged three times, and removing copies left repeated lines."""
+    repair_echo = "其余要求不变：数字、人名、荣誉只能来自用户事实；"
+    server.rules.append((REPAIR_MARK, Reply(f"{repair_echo}\n{repair_echo}\n支部组织开展主题党日活动。")))
+    server.push(Reply("支部组织开展主题党日活动。全年共开展专题活动97次。"))
+    draft = draft_with(server, retriever, "组织党员开展主题党日活动", concurrency=1)
+    assert draft.report.opening == ["支部组织开展主题党日活动。"] and draft.echoes == 2
+    text, settled = settle("甲。抄来的一句话。\n甲。抄来的一句话。", [])
+    assert text == "甲。抄来的一句话。"
