@@ -24,6 +24,7 @@ EXPECTED_CHARS = {Role.OPENING: 300, Role.CLOSING: 150}
 CHARS_PER_FACT = {"简短": 80, "标准": 120, "详细": 200}
 MIN_OUTPUT_TOKENS, MAX_OUTPUT_TOKENS = 300, 4096
 CONTEXT_MARGIN = 32  # tokens the chat template adds around the messages
+EMPTY_PART = "【待补充：本部分没有可用的内容，请补写】"
 
 
 def output_limit(job: SectionJob) -> int:
@@ -88,6 +89,10 @@ class LLMWriter:
                 text, flags, more = self._checked(second, job, said, evidence)
                 echoes += more
         text, flags = settle(text, flags)
+        if not text.strip():  # everything was an echo, a copy or garbage: say so in the text itself
+            text = EMPTY_PART
+            flags.append(Flag("empty", "", "模型写出的内容经核对后没有可用的部分（复述提示词、照抄范文等已删去）",
+                              "已写【待补充】"))
         return Written(text, flags, usage, repairs, echoes)
 
     def _room(self, messages: list[Message], limit: int) -> int:

@@ -38,6 +38,7 @@ KINDS = {
     "mask": "脱敏符号",
     "structure": "标题层级",
     "tidy": "格式整理",
+    "empty": "内容缺失",
     "cut_off": "输出被截断",
 }
 

@@ -283,3 +283,7 @@ def test_what_a_tiny_real_model_did_is_caught(server, retriever) -> None:
     assert draft.report.opening == ["支部组织开展主题党日活动。"] and draft.echoes == 2
     text, settled = settle("甲。抄来的一句话。\n甲。抄来的一句话。", [])
     assert text == "甲。抄来的一句话。"
+    server.push(Reply("范文片段（只学结构文风，不照抄，不当事实）：\n【范文1】XX支部……"))  # nothing usable at all
+    empty = draft_with(server, retriever, "组织党员开展主题党日活动", concurrency=1)
+    assert empty.report.opening == ["【待补充：本部分没有可用的内容，请补写】"]
+    assert [flag.kind for flag in empty.flags["opening"]][-1] == "empty"
