@@ -1,4 +1,5 @@
-"""Web page benchmark: cold start to an interactive page, and click-to-complete offline draft.
+"""Web page benchmark: cold start to an interactive page, and click-to-complete offline draft; and,
+as a baseline, the cold start of a bare Streamlit page (one text area, one button) on this machine.
 
 Uses Debian's Chromium through Playwright, like the end-to-end test. Prints figures.
 """
@@ -42,8 +43,15 @@ def main() -> None:
                     page.reload()
                     page.get_by_role("button", name="载入示例").click()
                     page.get_by_text("全年召开支部党员大会4次").first.wait_for()
-                print("click to complete offline draft: " + ", ".join(f"{t:.2f} s" for t in times)
-                     )
+                print("click to complete offline draft: " + ", ".join(f"{t:.2f} s" for t in times))
+            bare = Path(scratch) / "bare.py"
+            bare.write_text('import streamlit as st\nst.text_area("事实")\nst.button("载入示例")\n', encoding="utf-8")
+            for _ in range(2):
+                started = time.perf_counter()
+                with streamlit_app(settings, Path(scratch) / "bare.log", script=bare) as url:
+                    page.goto(url)
+                    page.get_by_role("button", name="载入示例").wait_for()
+                    print(f"baseline, a bare Streamlit page: interactive {time.perf_counter() - started:.2f} s")
 
 
 if __name__ == "__main__":

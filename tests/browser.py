@@ -15,11 +15,11 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @contextmanager
-def streamlit_app(settings: Settings, log: Path, **env: str) -> Iterator[str]:
+def streamlit_app(settings: Settings, log: Path, script: Path = PROJECT_ROOT / "app.py", **env: str) -> Iterator[str]:
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("LLM_", "OPENAI_"))}
     environment.update(REPORT_DATA_DIR=str(settings.data_dir), REPORT_CORPUS_DIR=str(settings.corpus_dir), **env)
-    command = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.port", str(port),
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     with running(command, f"http://127.0.0.1:{port}/_stcore/health", log, env=environment, timeout=120):
         yield f"http://127.0.0.1:{port}"
