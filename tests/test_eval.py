@@ -326,3 +326,14 @@ def test_cli_run_skips_a_broken_docx_and_still_writes_every_result(tmp_path: Pat
     result = run_module("eval", "run", str(folder), "--out", str(tmp_path / "out"), "--min-score", "0")
     assert result.returncode == 0 and "broken.docx" in result.stderr and "Traceback" not in result.stderr
     assert (tmp_path / "out" / "good.json").exists() and "good.txt" in (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
+
+
+def test_eval_imports_nothing_from_rag() -> None:
+    """The evaluation stands on report/ and core/ only: scoring a draft never loads Chroma or the drafting code."""
+    import subprocess
+    import sys
+
+    code = ("import sys, eval.cli, eval.score, eval.checks, eval.judge; "
+            "print(sorted(m for m in sys.modules if m == 'rag' or m.startswith('rag.')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=str(Path(__file__).parent.parent))
+    assert result.returncode == 0 and result.stdout.strip() == "[]", result.stdout + result.stderr
