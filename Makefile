@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 PORT   ?= 8501
 
-.PHONY: setup browser index run test bench real-model clean
+.PHONY: setup browser index run test bench mutation real-model clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,13 @@ bench: setup browser
 	$(BIN)/python -m bench.drafting
 	$(BIN)/python -m bench.app
 
+# Mutation testing (slow, not in the test run): mutmut mutates the modules named in setup.cfg and runs
+# the fast tests that cover each mutant; then the score per module is printed.
+mutation: setup
+	rm -rf mutants
+	$(BIN)/mutmut run > /dev/null || true
+	$(BIN)/python -m bench.mutation
+
 # Once, not in the test run: draft against a real OpenAI-compatible server on this machine — llama.cpp
 # (compiled from source the first time, about 5 minutes on 2 cores) with the tiny Gemma 3 270M from PyPI.
 LLAMA := artifacts/llama
@@ -54,4 +61,4 @@ real-model: setup
 	$(BIN)/python -m bench.real_model --llama $(LLAMA)
 
 clean:
-	rm -rf data artifacts .pytest_cache
+	rm -rf data artifacts mutants .pytest_cache

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from rag.fusion import diversify, fuse
 from rag.index import Index
 from rag.keyword import KeywordIndex
 
-RRF_K = 60
 # Keyword ranks weigh more: BM25 over jieba words finds the genre's fixed terms better than the
 # small e5 model; dense still rescues paraphrases. Chosen on the tune half of bench/queries.yaml
 # (`python -m bench.retrieval` sweeps it; the test half is only reported).
@@ -159,28 +159,10 @@ class Retriever:
             rankings.append((1.0, self.dense_ranking(query, depth, role)))
         if mode in (Mode.HYBRID, Mode.KEYWORD):
             rankings.append((KEYWORD_WEIGHT, self.keyword_ranking(query, depth, role)))
-        fused: dict[str, float] = {}
-        for weight, ranking in rankings:
-            for rank, chunk_id in enumerate(ranking):
-                fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (RRF_K + rank + 1)
-        ordered = sorted((i for i in fused if i in self._rows), key=fused.__getitem__, reverse=True)
-        return [self._hit(chunk_id, fused[chunk_id]) for chunk_id in diversify(ordered, self._rows, k, per_report)]
+        fused = dict(fuse(rankings, self._rows))
+        reports = {chunk_id: self._rows[chunk_id][1]["report"] for chunk_id in fused}
+        return [self._hit(chunk_id, fused[chunk_id]) for chunk_id in diversify(list(fused), reports, k, per_report)]
 
     def _hit(self, chunk_id: str, score: float) -> Hit:
         text, meta = self._rows[chunk_id]
         return Hit(chunk_id, meta["report"], meta["section"], meta["role"], int(meta["level"]), text, round(score, 6))
-
-
-def diversify(ordered: list[str], rows: dict[str, tuple[str, dict[str, Any]]], k: int, per_report: int) -> list[str]:
-    """Take ids in order, at most ``per_report`` per report; fill up from the rest if short."""
-    chosen: list[str] = []
-    taken: dict[str, int] = {}
-    for chunk_id in ordered:
-        report = rows[chunk_id][1]["report"]
-        if taken.get(report, 0) < per_report:
-            chosen.append(chunk_id)
-            taken[report] = taken.get(report, 0) + 1
-        if len(chosen) == k:
-            return chosen
-    chosen += [chunk_id for chunk_id in ordered if chunk_id not in chosen][: k - len(chosen)]
-    return chosen

@@ -14,6 +14,17 @@ CORPUS = PROJECT_ROOT / "corpus"
 SAMPLES = sorted(CORPUS.glob("*.txt"))
 
 
+SLOW_FIXTURES = {"retriever", "indexed_settings", "server", "app"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that need the real index, a server or the page are marked ``index`` (mutation testing
+    leaves them out: each mutant would rebuild the index)."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.index)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point the data directory at a temporary folder so tests never see real state."""

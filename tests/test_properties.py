@@ -3,10 +3,11 @@ reports in every marker style round-trip through text, Markdown and .docx; gener
 lost by placement and drafting; the scorer never crashes and always gives the same answer."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from eval.checklist import load_checklist
@@ -19,7 +20,10 @@ from report.docx import to_docx
 from report.load import docx_text
 from report.numbering import Style, format_marker
 
-PROPERTY = settings(derandomize=True, deadline=None, max_examples=60,
+# Under mutation testing (mutmut sets MUTANT_UNDER_TEST) a failing example is enough: no shrinking.
+MUTATING = bool(os.environ.get("MUTANT_UNDER_TEST"))
+PROPERTY = settings(derandomize=True, deadline=None, max_examples=30 if MUTATING else 60,
+                    phases=(Phase.explicit, Phase.reuse, Phase.generate) if MUTATING else tuple(Phase),
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 # Words without numerals or marker characters, so that a generated sentence is never read as a marker.
 WORDS = ["支部", "党员", "组织", "学习", "开展", "活动", "建设", "加强", "落实", "制度", "群众", "服务", "教育",
