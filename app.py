@@ -22,7 +22,7 @@ from rag.engine import make_chat, make_writer
 from core.llm import LLMError, check_connection
 from rag.outline import STYLES, DraftOptions, Outline, OutlinePlan, current_choice, parse_year, part_choices
 from rag.progress import LivePreview
-from rag.revise import RevisionError, line_diff, revise
+from rag.revise import RevisionError, revise, sentence_diff
 from rag.session import DraftSession
 from rag.verify import marked
 from report import ROLE_LABELS, ReportLoadError, parse_text, read_text, section_text, to_markdown, to_text
@@ -51,6 +51,14 @@ def deployment() -> tuple[dict[str, str], dict[str, str]]:
     except (FileNotFoundError, KeyError, AttributeError, st.errors.StreamlitSecretNotFoundError):
         secrets_found = {}
     return dict(os.environ), secrets_found
+
+
+def diff_markdown(runs: list[tuple[str, str]]) -> str:
+    """Sentence runs of a revision as Markdown: removed ones on red, added ones on green, lines kept."""
+    colours = {"removed": "red", "added": "green"}
+    return "".join("  \n".join(md_escape(part) if kind == "same" or not part else
+                               f":{colours[kind]}-background[{md_escape(part)}]" for part in text.split("\n"))
+                   for kind, text in runs)
 
 
 def current_settings() -> Settings:
@@ -352,7 +360,10 @@ with tab_revise:
             old.text(proposal.old_text)
             new.markdown("**修改后**")
             new.text(proposal.new_text)
-            st.code(line_diff(proposal.old_text, proposal.new_text) or "（无变化）", language="diff")
+            st.markdown("**改动**（:red-background[删去的句子]、:green-background[新增的句子]）")
+            runs = sentence_diff(proposal.old_text, proposal.new_text)
+            changed = [run for run in runs if run[0] != "same"]
+            st.markdown(diff_markdown(runs) if changed else "（无变化）")
             accept, discard = st.columns(2)
             if accept.button("采纳修改", key="accept", type="primary"):
                 session.accept(proposal)

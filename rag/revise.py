@@ -17,7 +17,7 @@ from core.prompts import render_prompt
 from report import Report, Section, section_text
 from rag.verify import Evidence, Flag, contain, verify
 from report.facts import Fact, numbers_in, parse_facts
-from report.numbering import CHINESE_STYLES, MAX_CHINESE, Style, format_marker
+from report.numbering import CHINESE_STYLES, MAX_CHINESE, Style, format_marker, int_to_cn
 
 OFFLINE_OPERATIONS = "补充事实（如“补充以下事实：…”）、精简、改为一是二是格式、改为1.2.格式"
 _ADD = re.compile(r"^(?:请)?(?:补充|增加|添加|加入)(?:以下|如下)?(?:事实|内容|情况)?[：:，,\s]*(.+)$", re.S)
@@ -79,23 +79,63 @@ def add_facts(section: Section, facts: list[Fact]) -> Section:
     return new
 
 
-def condense(section: Section) -> Section:
-    """Keep the heading and each item's title sentence and first sentence; drop free paragraphs."""
+_CONNECTIVES = re.compile(r"^(?:同时|此外|另外|与此同时|在此基础上|总之|总的来说|一方面|另一方面|其次|再次|最后|此外还)[，,]")
+_SENTENCES = re.compile(r"[^。！？；]+[。！？；]?")
+_FIGURE = re.compile(r"\d")
+
+
+def _shorter(text: str, keep_first: bool) -> tuple[str, int, int]:
+    """``text`` with its connective openers dropped and, after the first sentence (kept when
+    ``keep_first``), only the sentences that carry figures; returns (text, sentences dropped, openers dropped)."""
+    sentences = [sentence for sentence in _SENTENCES.findall(text) if sentence.strip()]
+    kept, dropped, openers = [], 0, 0
+    for index, sentence in enumerate(sentences):
+        if (index == 0 and keep_first) or _FIGURE.search(sentence):
+            shortened = _CONNECTIVES.sub("", sentence)
+            openers += shortened != sentence
+            kept.append(shortened)
+        else:
+            dropped += 1
+    return "".join(kept), dropped, openers
+
+
+def condense(section: Section) -> tuple[Section, str]:
+    """Every item keeps its title sentence, its first sentence and every sentence with a figure;
+    connective openers (同时，此外，…) go; the section's lead keeps its first sentence. Says what went."""
     new = copy.deepcopy(section)
-    new.paragraphs = []
+    dropped = openers = 0
+    lead = [p for p in new.paragraphs if p.strip()]
+    if lead:
+        first, gone, cut = _shorter(lead[0], keep_first=True)
+        new.paragraphs = [first]
+        dropped += gone + sum(len(_SENTENCES.findall(p)) for p in lead[1:])
+        openers += cut
     for _, node in new.walk():
         if node is new:
             continue
-        node.body = re.match(r"[^。！？；]*[。！？；]?", node.body).group(0)
+        node.body, gone, cut = _shorter(node.body, keep_first=True)
+        dropped, openers = dropped + gone, openers + cut
+        for paragraph in node.paragraphs:
+            shortened, gone, cut = _shorter(paragraph, keep_first=False)
+            dropped, openers = dropped + gone, openers + cut
+            node.body += shortened
         node.paragraphs = []
-        node.children = []
-    return new
+    note = f"已精简：删去 {dropped} 句不含数字的展开句" + (f"、{openers} 处连接语" if openers else "") + \
+        "；每条保留标题句、首句和所有含数字的句子"
+    return new, note
+
+
+SHI_AT_MOST = 6  # “一是…六是” still reads as a list; “九是” does not
 
 
 def renumber(section: Section, style: Style) -> Section:
     """The section with its items numbered in ``style``, each on a line of its own."""
     new = copy.deepcopy(section)
-    if style in CHINESE_STYLES and sum(1 for child in new.children if child.marker) > MAX_CHINESE:
+    items = sum(1 for child in new.children if child.marker)
+    if style == Style.SHI and items > SHI_AT_MOST:
+        raise RevisionError(f"本节有 {items} 条，“一是…{int_to_cn(items)}是”读起来冗长（一是二是宜在六条以内）："
+                            "请先精简或把条目归并为几组，或保留 1. 2. 格式")
+    if style in CHINESE_STYLES and items > MAX_CHINESE:
         raise RevisionError(f"本节条目超过 {MAX_CHINESE} 条，不能改为一是二是格式")
     number = 0
     for child in new.children:
@@ -115,7 +155,7 @@ def revise_offline(section: Section, instruction: str) -> tuple[Section, str]:
             raise RevisionError("请在指令中写出要补充的事实，例如：补充以下事实：组织党员义务植树2次")
         return add_facts(section, facts), f"补充了 {len(facts)} 条事实"
     if _CONDENSE.search(instruction):
-        return condense(section), "已精简：保留各条目的标题句和首句"
+        return condense(section)
     if _TO_SHI.search(instruction):
         return renumber(section, Style.SHI), "已改为“一是、二是”格式"
     if _TO_ARABIC.search(instruction):
@@ -195,6 +235,23 @@ class Versions:
         return True
 
 
-def line_diff(old: str, new: str) -> str:
-    """A unified diff of two section texts, line by line."""
-    return "\n".join(difflib.unified_diff(old.splitlines(), new.splitlines(), "修改前", "修改后", lineterm="", n=1))
+def sentence_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """The change from ``old`` to ``new`` as (kind, text) runs of whole sentences — kind ``same``,
+    ``removed`` or ``added`` — for a reader, not a developer's unified diff."""
+    def sentences(text: str) -> list[str]:
+        pieces: list[str] = []
+        for line in text.split("\n"):
+            pieces += [*_SENTENCES.findall(line), "\n"]  # a line's end is a token of its own
+        return pieces
+
+    before, after = sentences(old), sentences(new)
+    runs: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
+        if tag == "equal":
+            runs.append(("same", "".join(before[i1:i2])))
+            continue
+        if i2 > i1:
+            runs.append(("removed", "".join(before[i1:i2])))
+        if j2 > j1:
+            runs.append(("added", "".join(after[j1:j2])))
+    return [run for run in runs if run[1]]

@@ -92,6 +92,7 @@ def test_revise_accept_undo_redo(app: AppTest, indexed_settings: Settings) -> No
     app.text_input(key="instruction").input("补充以下事实：开展读书分享会4次").run()
     app.button(key="propose").click().run()
     assert "修改后" in texts(app) and "开展读书分享会4次" in texts(app)
+    assert ":green-background[" in texts(app) and "@@" not in texts(app), "a reader's diff, not a unified one"
     before = app.session_state["session"].versions.current
     app.button(key="accept").click().run()
     current = app.session_state["session"].versions.current

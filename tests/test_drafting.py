@@ -220,6 +220,27 @@ def test_offline_revision_changes_only_the_chosen_section(prefix: str, instructi
     assert to_text(report) == to_text(load_report(sample(prefix))), "the original is untouched"
 
 
+def test_condensing_keeps_titles_first_sentences_and_figures_and_says_what_went() -> None:
+    from rag.revise import condense, sentence_diff
+
+    report = parse_text("一、强化理论武装\n支部坚持学习。同时，支部不断深化。\n"
+                        "1.加强学习。组织集中学习18次。同时，开展研讨3次。认真撰写心得。\n2.创新方式。线上线下结合。效果明显。")
+    new, note = condense(report.sections[0])
+    assert section_text(new) == ("一、强化理论武装\n支部坚持学习。\n1.加强学习。组织集中学习18次。开展研讨3次。\n"
+                                 "2.创新方式。线上线下结合。")
+    assert note.startswith("已精简：删去 3 句不含数字的展开句、1 处连接语")
+    assert sentence_diff("1.学习18次。认真开展。\n2.研讨。", "1.学习18次。\n2.研讨。新增一句。") == [
+        ("same", "1.学习18次。"), ("removed", "认真开展。"), ("same", "\n2.研讨。"), ("added", "新增一句。"), ("same", "\n")]
+
+
+def test_yi_shi_er_shi_only_up_to_six_items() -> None:
+    many = parse_text("一、甲\n" + "\n".join(f"{i}.第{i}条。" for i in range(1, 8)))
+    with pytest.raises(RevisionError, match="有 7 条.*六条以内"):
+        revise(many, 0, "改为一是二是格式")
+    few = parse_text("一、甲\n" + "\n".join(f"{i}.第{i}条。" for i in range(1, 7)))
+    assert "六是第6条" in section_text(revise(few, 0, "改为一是二是格式").after.sections[0])
+
+
 def test_offline_revision_refuses_what_needs_an_llm() -> None:
     with pytest.raises(RevisionError, match="需要配置大模型"):
         revise(load_report(sample("000")), 0, "扩写，语气更正式")

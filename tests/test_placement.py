@@ -123,3 +123,15 @@ def test_a_hundred_facts_in_one_theme_draft_in_either_item_style(retriever) -> N
         study = draft.report.sections[0]
         assert len(study.children) == 120 and study.children[-1].marker.text == "120."
         assert to_text(draft.report).count("组织党员集中学习第") == 120
+
+
+def test_a_placement_as_json() -> None:
+    from rag.placement import place
+
+    sure = place(Fact("全年召开支部党员大会4次"))
+    data = sure.to_dict()
+    assert data == {"role": "achievement", "theme": sure.theme, "confidence": round(sure.confidence, 3),
+                    "unsure": False, "reasons": list(sure.reasons)}
+    assert data["reasons"] and isinstance(data["reasons"], list) and 0.75 <= data["confidence"] <= 1
+    plan = place(Fact("明年将建设党员活动室")).to_dict()
+    assert plan["role"] == "next_steps" and plan["theme"] != ""
