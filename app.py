@@ -15,7 +15,8 @@ from eval.proofread import apply_fix
 from eval.score import score_report
 from history import HistoryStore
 from core.config import Settings, SettingsError, StoreUnavailableError, deployed_model, resolve_settings
-from rag.corpus import CorpusMissingError, add_file, describe_corpus, remove_file
+from rag.corpus import (MAX_UPLOAD_MB, CorpusMissingError, NameClashError, add_file, describe_corpus, remove_file,
+                        split_preview)
 from rag.draft import Draft, DraftError, DraftInputError, draft_report, example_facts, fact_notes, read_facts, read_sheet
 from rag.e5fast import engine_status
 from rag.engine import make_chat, make_writer
@@ -25,7 +26,7 @@ from rag.progress import LivePreview
 from rag.revise import RevisionError, revise, sentence_diff
 from rag.session import DraftSession
 from rag.verify import marked
-from report import ROLE_LABELS, ReportLoadError, parse_text, read_text, section_text, to_markdown, to_text
+from report import ROLE_LABELS, ReportLoadError, Role, parse_text, read_text, section_text, to_markdown, to_text
 from report.docx import to_docx
 from report.load import parse_file_text
 
@@ -469,6 +470,27 @@ with tab_history:
                 st.rerun()
 
 # --- 语料 -----------------------------------------------------------------------------------------
+def add_to_corpus(name: str, data: bytes, replace: bool | None) -> None:
+    """Add an upload (asking first when the name is taken), re-index, and say what happened; runs
+    before the tab is drawn, so the table below is already in step."""
+    state.pop("corpus_clash", None)
+    try:
+        path = add_file(settings.corpus_dir, name, data, replace)
+        result = retriever.index.sync()
+        state.corpus_note = ("success", f"已加入 {path.name}，新增索引 {result.embedded_chunks} 个段落")
+    except NameClashError:
+        state.corpus_clash = (name, data)
+    except ReportLoadError as error:
+        state.corpus_note = ("error", str(error))
+
+
+def remove_from_corpus(name: str) -> None:
+    state.pop("corpus_confirm", None)
+    remove_file(settings.corpus_dir, name)
+    retriever.index.sync()
+    state.corpus_note = ("success", f"已移除 {name}，索引已更新")
+
+
 with tab_corpus:
     files, errors = describe_corpus(settings.corpus_dir)
     st.caption(f"{len(files)} 篇报告已入库，索引 {retriever.index.count()} 个段落。范文只作结构和文风参考，不作为事实。")
@@ -477,25 +499,49 @@ with tab_corpus:
                  width="stretch", hide_index=True)
     for error in errors:
         st.warning(error)
-    upload = st.file_uploader("添加报告（.txt / .docx / .md，5 MB 以内）", type=["txt", "docx", "md"], key="corpus_upload")
+    upload = st.file_uploader(f"添加报告（.txt / .docx / .md，每个文件 {MAX_UPLOAD_MB} MB 以内）", type=["txt", "docx", "md"],
+                              key="corpus_upload", max_upload_size=MAX_UPLOAD_MB)
     if st.button("加入语料库", key="corpus_add"):
         if upload is None:
             show_error("请先选择要上传的文件")
         else:
-            try:
-                path = add_file(settings.corpus_dir, upload.name, upload.getvalue())
-                result = retriever.index.sync()
-                st.success(f"已加入 {path.name}，新增索引 {result.embedded_chunks} 个段落")
-            except ReportLoadError as error:
-                show_error(str(error))
+            add_to_corpus(upload.name, upload.getvalue(), None)
+    clash = state.get("corpus_clash")
+    if clash:
+        st.warning(f"语料库中已有同名文件 {clash[0]}：替换原文件，还是两份都保留？")
+        keep, replace, cancel = st.columns(3)
+        keep.button("两份都保留", key="corpus_keep_both", on_click=add_to_corpus, args=(*clash, False))
+        replace.button("替换原文件", key="corpus_replace", on_click=add_to_corpus, args=(*clash, True))
+        cancel.button("取消", key="corpus_cancel", on_click=lambda: state.pop("corpus_clash", None))
+    kind, note = state.pop("corpus_note", ("", ""))
+    if note:
+        (st.success if kind == "success" else st.error)(note)
     names = [f.name for f in files]
     cols = st.columns([3, 1, 1])
     doomed = cols[0].selectbox("移除报告", names, key="corpus_remove_name") if names else None
     if cols[1].button("移除", key="corpus_remove", disabled=not names):
-        remove_file(settings.corpus_dir, doomed)
-        retriever.index.sync()
-        st.rerun()
+        state.corpus_confirm = doomed
+    if state.get("corpus_confirm") in names:
+        st.warning(f"确定从语料库移除 {state.corpus_confirm}？文件会被删除，索引随之更新。")
+        yes, no = st.columns(2)
+        yes.button("确认移除", key="corpus_remove_yes", on_click=remove_from_corpus, args=(state.corpus_confirm,))
+        no.button("取消", key="corpus_remove_no", on_click=lambda: state.pop("corpus_confirm", None))
     if cols[2].button("重建索引", key="corpus_rebuild"):
         with st.spinner("正在重建索引…"):
             result = retriever.index.rebuild()
         st.success(f"索引已重建：{retriever.index.count()} 个段落，用时 {result.seconds:.1f} 秒")
+    if files:
+        with st.expander("查看切分：一篇报告如何切成检索段落"):
+            shown = st.selectbox("报告", [f.name for f in files], key="corpus_preview")
+            st.dataframe(split_preview(next(f for f in files if f.name == shown)), width="stretch", hide_index=True)
+        with st.expander("检索测试：输入一句话，看会找到哪些范文段落"):
+            query = st.text_input("检索内容", key="corpus_query", placeholder="如：组织党员开展主题党日活动")
+            role = st.selectbox("只看", ["全部", *ROLE_LABELS.values()], key="corpus_query_role")
+            if query.strip():
+                try:
+                    wanted = next((r.value for r, label in ROLE_LABELS.items() if label == role), None)
+                    for hit in retriever.search(query, k=5, role=wanted):
+                        st.caption(f"{hit.report} · {hit.section}（{ROLE_LABELS[Role(hit.role)]}，得分 {hit.score:.4f}）")
+                        st.text(hit.text[:200])
+                except ValueError as error:
+                    show_error(str(error))

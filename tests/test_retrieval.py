@@ -12,10 +12,11 @@ import pytest
 from rag.chunks import chunk_report
 from core.config import Settings, load_settings
 from rag.corpus import describe_corpus
+from report import ReportLoadError
 from rag.index import Index
 from rag.retrieve import Mode, Retriever
 from report import Role, load_report
-from tests.conftest import run_module, SAMPLES, sample
+from tests.conftest import CORPUS, SAMPLES, run_module, sample
 
 
 def test_chunks_follow_the_report_structure() -> None:
@@ -118,3 +119,18 @@ def test_cli_index_and_search_json(indexed_settings: Settings) -> None:
     assert all({"report", "section", "role", "text", "score"} <= set(hit) for hit in hits)
     blank = run_module("rag", "search", " ", env=env)
     assert blank.returncode == 2 and "查询内容为空" in blank.stderr
+
+
+def test_an_upload_never_silently_replaces_a_report(tmp_path: Path) -> None:
+    from rag.corpus import MAX_UPLOAD_MB, NameClashError, add_file
+
+    text = (CORPUS / sorted(p.name for p in CORPUS.glob("*.txt"))[0]).read_bytes()
+    first = add_file(tmp_path, "报告.txt", text)
+    with pytest.raises(NameClashError, match="已有 报告.txt"):
+        add_file(tmp_path, "报告.txt", text + "补充。".encode())
+    both = add_file(tmp_path, "报告.txt", text + "补充。".encode(), replace=False)
+    assert both.name == "报告（2）.txt" and first.read_bytes() == text
+    assert add_file(tmp_path, "报告.txt", text + "替换。".encode(), replace=True) == first
+    assert first.read_bytes().endswith("替换。".encode())
+    with pytest.raises(ReportLoadError, match=f"超过 {MAX_UPLOAD_MB} MB"):
+        add_file(tmp_path, "大.txt", text * (MAX_UPLOAD_MB * 1024 * 1024 // len(text) + 1))
