@@ -214,7 +214,7 @@ def show_draft(draft: Draft) -> None:
                 st.text(source.excerpt)
     name = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", report.title or "草稿")
     left, right = st.columns(2)
-    left.download_button("下载 Word（.docx）", to_docx(report), f"{name}.docx", key="download_docx",
+    left.download_button("下载 Word（.docx）", to_docx(report, unit=draft.options.unit), f"{name}.docx", key="download_docx",
                          mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     right.download_button("下载 Markdown", to_markdown(report).encode("utf-8"), f"{name}.md", key="download_md",
                           mime="text/markdown")

@@ -109,13 +109,14 @@ def _write_output(text: str, out: str | None, data: bytes | None = None) -> None
     print(text)
 
 
-def _write_report(report, out: str | None) -> None:
-    """Write a report in the format its file name asks for (.docx, .md, else text); stdout gets Markdown."""
+def _write_report(report, out: str | None, unit: str | None = None) -> None:
+    """Write a report in the format its file name asks for (.docx, .md, else text); stdout gets Markdown.
+    A .docx of a draft ends with the signature block (``unit``; the date left 【待补充】)."""
     from report import to_markdown, to_text
     from report.docx import to_docx
 
     if out and out.lower().endswith(".docx"):
-        _write_output(to_markdown(report), out, to_docx(report))
+        _write_output(to_markdown(report), out, to_docx(report, unit=unit))
         return
     _write_output(to_text(report) if out and not out.lower().endswith(".md") else to_markdown(report), out)
 
@@ -206,7 +207,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     if args.json:
         _write_output(json.dumps(draft.to_dict(), ensure_ascii=False, indent=2), args.out)
     else:
-        _write_report(draft.report, args.out)
+        _write_report(draft.report, args.out, unit=options.unit)
     return status
 
 

@@ -65,7 +65,8 @@ def docx_text(data: bytes, name: str) -> str:
         document = docx.Document(io.BytesIO(data))
     except Exception as error:  # python-docx raises KeyError, ValueError, lxml's XMLSyntaxError …
         raise ReportLoadError(f"{name}：不是有效的 .docx 文件（{type(error).__name__}）") from error
-    return "\n".join(paragraph.text for paragraph in document.paragraphs)
+    # A line break inside a paragraph (a long title broken between words) does not end the paragraph.
+    return "\n".join(paragraph.text.replace("\n", "") for paragraph in document.paragraphs)
 
 
 def read_text(data: bytes, name: str) -> str:

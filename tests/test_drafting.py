@@ -374,6 +374,7 @@ def test_cli_writes_docx_and_scores_it(indexed_settings: Settings, tmp_path: Pat
                      "--out", str(out), env=cli_env(indexed_settings))
     assert result.returncode == 0, result.stderr
     assert docx.Document(out).paragraphs[0].text == "机关第一党支部2024年度工作总结"
+    assert [p.text for p in docx.Document(out).paragraphs[-2:]] == ["机关第一党支部", "【待补充：成文日期】"]
     scored = run_module("eval", "score", str(out), "--facts", str(FACTS_DIR / "numbers.txt"), "--format", "json")
     items = {item["id"]: item["status"] for item in json.loads(scored.stdout)["items"]}
     assert items["fact_coverage"] == items["invented_numbers"] == items["numbering"] == "pass"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import sqlite3
 from pathlib import Path
 
@@ -35,7 +36,7 @@ def test_docx_layout_follows_the_official_format() -> None:
     assert (round(page.page_width.cm, 1), round(page.page_height.cm, 1)) == (21.0, 29.7)
     assert round(page.top_margin.cm, 1) == 3.7 and round(page.left_margin.cm, 1) == 2.8
     title = document.paragraphs[0]
-    assert title.alignment == 1 and title.runs[0].bold and title.runs[0].font.size == Pt(22)
+    assert title.alignment == 1 and title.runs[0].bold is False and title.runs[0].font.size == Pt(22)
     assert east_asian_font(title.runs[0]) == Fonts().title
     heading1 = next(p for p in document.paragraphs if p.text.startswith("一、"))
     assert east_asian_font(heading1.runs[0]) == "黑体" and heading1.runs[0].font.size == Pt(16)
@@ -44,6 +45,52 @@ def test_docx_layout_follows_the_official_format() -> None:
     assert east_asian_font(heading2.runs[1]) == "仿宋_GB2312", "the body after a run-in heading is 仿宋"
     body = document.paragraphs[1]
     assert east_asian_font(body.runs[0]) == "仿宋_GB2312" and body.paragraph_format.first_line_indent == Pt(32)
+    assert body.paragraph_format.line_spacing == Pt(28) and body.paragraph_format.space_after == Pt(0)
+    listed = docx.Document(io.BytesIO(to_docx(parse_text("一、甲\n1.加强学习。组织学习18次。\n2.\n（1）党课。"))))
+    items = [p for p in listed.paragraphs if re.match(r"\d+[.．]|（\d+）", p.text)]
+    assert len(items) == 3 and all(run.bold is False and east_asian_font(run) == "仿宋_GB2312"
+                                   for p in items for run in p.runs), "item markers in the body face, never bold"
+    assert heading1.runs[0].bold is False
+
+
+def test_docx_has_page_numbers_at_the_outer_side_and_a_signature_block() -> None:
+    report = load_report(sample("002"))
+    document = docx.Document(io.BytesIO(to_docx(report, unit="机关第一党支部")))
+    assert document.settings.odd_and_even_pages_header_footer
+    odd, even = document.sections[0].footer.paragraphs[0], document.sections[0].even_page_footer.paragraphs[0]
+    for footer, align in ((odd, 2), (even, 0)):
+        xml = footer._p.xml
+        assert footer.alignment == align and 'w:instr="PAGE"' in xml and "— " in xml and " —" in xml
+        assert all(run.font.size == Pt(14) for run in footer.runs)
+    unit, date = document.paragraphs[-2], document.paragraphs[-1]
+    assert (unit.text, date.text) == ("机关第一党支部", "【待补充：成文日期】") and unit.alignment == date.alignment == 2
+    dated = docx.Document(io.BytesIO(to_docx(report, unit="", date="2025年1月10日")))
+    assert [p.text for p in dated.paragraphs[-2:]] == ["【待补充：单位名称】", "2025年1月10日"]
+    plain = docx.Document(io.BytesIO(to_docx(report)))
+    assert "【待补充：成文日期】" not in [p.text for p in plain.paragraphs], "no signature unless asked for"
+
+
+def test_a_long_title_breaks_between_words_and_reads_back_whole() -> None:
+    from report.docx import TITLE_CHARS, title_lines
+
+    title = "中共某某市机关事务管理局第一党支部2024年度党建工作和党风廉政建设工作总结"
+    lines = title_lines(title)
+    assert "".join(lines) == title and len(lines) > 1 and all(len(line) <= TITLE_CHARS for line in lines)
+    import jieba
+
+    ends = set()
+    position = 0
+    for word in jieba.lcut(title):
+        position += len(word)
+        ends.add(position)
+    breaks = [sum(len(line) for line in lines[:i]) for i in range(1, len(lines))]
+    assert set(breaks) <= ends, "every break falls between words"
+    assert title_lines("党支部工作总结") == ["党支部工作总结"]
+    report = load_report(sample("002"))
+    report.title = title
+    data = to_docx(report)
+    assert docx.Document(io.BytesIO(data)).paragraphs[0]._p.xml.count("<w:br/>") == len(lines) - 1
+    assert read_text(data, "x.docx").splitlines()[0] == title
 
 
 def test_history_saves_versions_and_survives_reopening(tmp_path: Path) -> None:
