@@ -18,11 +18,13 @@ SLOW_FIXTURES = {"retriever", "indexed_settings", "server", "app"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that need the real index, a server or the page are marked ``index`` (mutation testing
-    leaves them out: each mutant would rebuild the index)."""
+    """Tests that need the real index, a server, the page or a CLI subprocess are marked ``slow``
+    (mutation testing leaves them out: each mutant would rebuild the index or start processes)."""
     for item in items:
-        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.index)
+        source = getattr(getattr(item, "function", None), "__code__", None)
+        calls_cli = source is not None and "run_module" in source.co_names
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or calls_cli:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)

@@ -34,10 +34,14 @@ def test_docx_layout_follows_the_official_format() -> None:
     document = docx.Document(io.BytesIO(to_docx(report)))
     page = document.sections[0]
     assert (round(page.page_width.cm, 1), round(page.page_height.cm, 1)) == (21.0, 29.7)
-    assert round(page.top_margin.cm, 1) == 3.7 and round(page.left_margin.cm, 1) == 2.8
+    assert [round(m.cm, 1) for m in (page.top_margin, page.bottom_margin, page.left_margin, page.right_margin)] == \
+        [3.7, 3.5, 2.8, 2.6]
     title = document.paragraphs[0]
     assert title.alignment == 1 and title.runs[0].bold is False and title.runs[0].font.size == Pt(22)
-    assert east_asian_font(title.runs[0]) == Fonts().title
+    assert east_asian_font(title.runs[0]) == Fonts().title and title.runs[0].font.name == "Times New Roman"
+    assert title.runs[0]._element.rPr.find(qn("w:rFonts")).get(qn("w:hint")) == "eastAsia"
+    assert title.paragraph_format.line_spacing == Pt(36) and title.paragraph_format.space_after == Pt(16)
+    assert title.paragraph_format.first_line_indent is None
     heading1 = next(p for p in document.paragraphs if p.text.startswith("一、"))
     assert east_asian_font(heading1.runs[0]) == "黑体" and heading1.runs[0].font.size == Pt(16)
     heading2 = next(p for p in document.paragraphs if p.text.startswith("（一）"))
@@ -46,6 +50,8 @@ def test_docx_layout_follows_the_official_format() -> None:
     body = document.paragraphs[1]
     assert east_asian_font(body.runs[0]) == "仿宋_GB2312" and body.paragraph_format.first_line_indent == Pt(32)
     assert body.paragraph_format.line_spacing == Pt(28) and body.paragraph_format.space_after == Pt(0)
+    assert body.paragraph_format.space_before == Pt(0) and body.paragraph_format.line_spacing_rule == 4  # EXACTLY
+    assert body.runs[0].font.size == Pt(16) and body.runs[0].font.name == "Times New Roman"
     listed = docx.Document(io.BytesIO(to_docx(parse_text("一、甲\n1.加强学习。组织学习18次。\n2.\n（1）党课。"))))
     items = [p for p in listed.paragraphs if re.match(r"\d+[.．]|（\d+）", p.text)]
     assert len(items) == 3 and all(run.bold is False and east_asian_font(run) == "仿宋_GB2312"
@@ -64,6 +70,10 @@ def test_docx_has_page_numbers_at_the_outer_side_and_a_signature_block() -> None
         assert all(run.font.size == Pt(14) for run in footer.runs)
     unit, date = document.paragraphs[-2], document.paragraphs[-1]
     assert (unit.text, date.text) == ("机关第一党支部", "【待补充：成文日期】") and unit.alignment == date.alignment == 2
+    assert unit.paragraph_format.right_indent == date.paragraph_format.right_indent == Pt(64)
+    assert unit.paragraph_format.space_before == Pt(28) and date.paragraph_format.space_before == Pt(0)
+    assert unit.paragraph_format.first_line_indent is None and unit.runs[0].font.size == Pt(16)
+    assert east_asian_font(unit.runs[0]) == "仿宋_GB2312"
     dated = docx.Document(io.BytesIO(to_docx(report, unit="", date="2025年1月10日")))
     assert [p.text for p in dated.paragraphs[-2:]] == ["【待补充：单位名称】", "2025年1月10日"]
     plain = docx.Document(io.BytesIO(to_docx(report)))

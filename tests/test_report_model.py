@@ -206,3 +206,13 @@ def test_messy_text_is_stable_through_text_and_markdown(seed: int) -> None:
     once = to_text(parse_text(text))
     assert to_text(parse_text(once)) == once
     assert to_text(parse_markdown(to_markdown(parse_text(text)))) == once
+
+
+def test_markdown_rendering_exactly() -> None:
+    report = parse_text("XX支部工作总结\n一年来，支部扎实工作。\n一、强化理论武装\n（一）学习制度\n1.加强学习。组织学习18次。\n"
+                        "2.研讨交流。\n（1）专题党课\n二、存在问题。主要是学得不深。\n三、下一步打算！\n新的一年，继续努力。")
+    assert to_markdown(report).split("\n\n") == [
+        "# XX支部工作总结", "一年来，支部扎实工作。", "## 一、强化理论武装", "### （一）学习制度",
+        "**1.加强学习。**组织学习18次。", "2.研讨交流。", "（1）专题党课", "**二、存在问题。**主要是学得不深。",
+        "三、下一步打算！", "新的一年，继续努力。\n"]
+    assert to_markdown(parse_text("一、甲？\n二、乙；\n1.丙")).split("\n\n")[:2] == ["一、甲？", "二、乙；"]
