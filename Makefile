@@ -38,6 +38,7 @@ test: setup browser
 bench: setup browser
 	$(BIN)/python -m bench.placement
 	$(BIN)/python -m bench.proofread
+	$(BIN)/python -m bench.honours
 	$(BIN)/python -m bench.retrieval
 	$(BIN)/python -m bench.scoring
 	$(BIN)/python -m bench.drafting
