@@ -62,7 +62,8 @@ def test_offline_flow_in_a_real_browser(indexed_settings: Settings, tmp_path: Pa
         fill(page, "修改要求", "补充以下事实：开展读书分享会4次")
         page.get_by_role("button", name="生成修改").click()
         page.get_by_text("修改后", exact=True).wait_for()
-        page.locator("[data-testid='stCode']").get_by_text("开展读书分享会4次").wait_for()  # the diff
+        page.get_by_text("改动（").wait_for()  # the reader's diff, the new sentence on green
+        page.locator("[data-testid='stMarkdownContainer']").get_by_text("开展读书分享会4次").first.wait_for()
         shot(page, "offline-3-revise")
         page.get_by_role("button", name="采纳修改").click()
         page.get_by_role("button", name="撤销").wait_for()
