@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable, Generator
+from typing import Callable, Generator, TypeVar
 
 from core.config import LLMConfig
 
@@ -179,7 +179,7 @@ class OpenAIChat:
     def complete(self, messages: list[Message], temperature: float = 0.4, max_tokens: int | None = None) -> str:
         """The whole answer as one string."""
         pieces: list[str] = []
-        finish = yield_all(self.stream(messages, temperature, max_tokens), pieces)
+        finish = drain(self.stream(messages, temperature, max_tokens), pieces.append)
         if finish.cut_off:
             raise LLMError("模型输出因长度上限被截断", "".join(pieces))
         return "".join(pieces)
@@ -191,7 +191,7 @@ def check_connection(config: LLMConfig) -> str:
 
     chat = OpenAIChat(replace(config, max_retries=0, timeout=min(config.timeout, 15.0), deadline=30.0))
     pieces: list[str] = []
-    yield_all(chat.stream([{"role": "user", "content": "请只回复一个字：好"}], temperature=0.0, max_tokens=8), pieces)
+    drain(chat.stream([{"role": "user", "content": "请只回复一个字：好"}], temperature=0.0, max_tokens=8), pieces.append)
     return "".join(pieces).strip()
 
 
@@ -217,10 +217,13 @@ def _expire(response: object, expired: threading.Event) -> None:
     response.close()
 
 
-def yield_all(stream: Generator[str, None, Finish], pieces: list[str]) -> Finish:
-    """Drain a chat stream into ``pieces``; return how it ended."""
+T = TypeVar("T")
+
+
+def drain(stream: Generator[str, None, T], on_piece: Callable[[str], object]) -> T:
+    """Pass every piece of a stream to ``on_piece``; return the stream's own result (how it ended)."""
     while True:
         try:
-            pieces.append(next(stream))
+            on_piece(next(stream))
         except StopIteration as stop:
             return stop.value

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Generator, Protocol
 
-from core.llm import LLMError
+from core.llm import LLMError, drain
 from core.prompts import prompt_version
 from rag.jobs import SectionJob, Usage, Written
 from rag.outline import DraftOptions, Outline, OutlineSection, plan_outline
@@ -273,15 +273,8 @@ def _jobs(outline: Outline, facts: list[Fact], options: DraftOptions, retriever:
 def _write_one(writer: Writer, job: SectionJob, emit: Callable[[str], None]) -> _Outcome:
     """Run the writer on one job, passing each streamed piece to ``emit``."""
     pieces: list[str] = []
-    stream = writer.write(job)
     try:
-        while True:
-            try:
-                piece = next(stream)
-            except StopIteration as stop:
-                return _Outcome(written=stop.value)
-            pieces.append(piece)
-            emit(piece)
+        return _Outcome(written=drain(writer.write(job), lambda piece: (pieces.append(piece), emit(piece))))
     except LLMError as error:
         return _Outcome(error=error, partial=error.partial or "".join(pieces))
 

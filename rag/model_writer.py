@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generator
 
-from core.llm import Finish, LLMError, Message, OpenAIChat, yield_all
+from core.llm import Finish, LLMError, Message, OpenAIChat, drain
 from core.prompts import render_prompt
 from core.tokens import count_tokens
 from rag.draft import clean_answer
@@ -118,7 +118,7 @@ class LLMWriter:
 
     def _answer(self, messages: list[Message], limit: int, usage: Usage) -> Answer:
         pieces: list[str] = []
-        finish = yield_all(self.chat.stream(messages, max_tokens=self._room(messages, limit)), pieces)
+        finish = drain(self.chat.stream(messages, max_tokens=self._room(messages, limit)), pieces.append)
         _count(usage, messages, "".join(pieces), finish)
         return Answer("".join(pieces), finish.cut_off)
 
