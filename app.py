@@ -210,7 +210,7 @@ def show_draft(draft: Draft) -> None:
         sources = draft.sources.get(key, [])
         with st.expander(f"参考范文（{len(sources)}）"):
             for source in sources:
-                st.caption(f"{source.report} · {source.section}")
+                st.caption(md_escape(f"{source.report} · {source.section}"))  # corpus text is never live Markdown
                 st.text(source.excerpt)
     name = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", report.title or "草稿")
     left, right = st.columns(2)
@@ -541,7 +541,8 @@ with tab_corpus:
                 try:
                     wanted = next((r.value for r, label in ROLE_LABELS.items() if label == role), None)
                     for hit in retriever.search(query, k=5, role=wanted):
-                        st.caption(f"{hit.report} · {hit.section}（{ROLE_LABELS[Role(hit.role)]}，得分 {hit.score:.4f}）")
+                        st.caption(md_escape(f"{hit.report} · {hit.section}（{ROLE_LABELS[Role(hit.role)]}，"
+                                             f"得分 {hit.score:.4f}）"))
                         st.text(hit.text[:200])
                 except ValueError as error:
                     show_error(str(error))

@@ -332,3 +332,24 @@ def test_a_model_entered_on_the_page_is_tested_used_and_its_key_never_shown(inde
     deployed = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
     deployed.run()
     assert "部署配置" in texts(deployed) and not [t for t in deployed.text_input if t.key == "page_llm_model"]
+
+
+def test_corpus_text_is_never_live_markdown(indexed_settings: Settings, tmp_path, monkeypatch) -> None:
+    import shutil
+
+    corpus, data = tmp_path / "corpus", tmp_path / "data"
+    shutil.copytree(indexed_settings.corpus_dir, corpus)
+    data.mkdir()
+    shutil.copy(indexed_settings.data_dir / "embeddings.sqlite", data)
+    (corpus / "evil.txt").write_text("某支部工作总结\n一年来，支部扎实工作。\n一、[点我](http://evil.example)加强理论学习\n"
+                                     "1.组织XX次集中学习，**推动**学习走深走实。\n二、存在问题\n学习不深。\n", encoding="utf-8")
+    monkeypatch.setenv("REPORT_DATA_DIR", str(data))
+    monkeypatch.setenv("REPORT_CORPUS_DIR", str(corpus))
+    page = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    page.query_params["ws"] = "escapetest"
+    page.run()
+    page.text_input(key="corpus_query").input("点我加强理论学习").run()
+    captions = [c.value for c in page.caption]
+    assert any("evil\\.txt · 一、\\[点我\\]\\(http" in c for c in captions)
+    assert not any("[点我](" in c for c in captions), "a Markdown link in a corpus heading is shown as text"
+    assert any("\\*\\*推动\\*\\*" in c for c in captions), "masks and bold marks are shown as written"
