@@ -149,7 +149,8 @@ with st.sidebar:
     else:
         st.info("离线模式：未配置大模型，草稿仅依据所填事实组稿，缺少的内容标注【待补充】。")
     with st.expander("接入大模型"):
-        if deployed_model({**deployment()[0], **deployment()[1]}):
+        env, found = deployment()
+        if deployed_model({**env, **found}):
             st.caption("模型由部署配置（环境变量或 .streamlit/secrets.toml）指定，页面上不能更改。")
         else:
             st.caption("仅对本次会话有效：密钥不回显、不写入历史和导出的文件。长期使用请由管理员配置环境变量或 "

@@ -13,13 +13,12 @@ from dataclasses import asdict, dataclass
 from typing import Iterable
 
 from report.facts import Fact
-from report.fidelity import allowed_numbers, invented_honours, invented_numbers, missing_facts
+from report.fidelity import allowed_numbers, invented_honours, invented_numbers, missing_facts, normalise
 from report.numbering import Style, format_marker, match_marker
 from report.parse import plain_line
 
 COPY_CHARS = 15  # a span this long (characters, punctuation aside) shared with a corpus report is a copy …
 OWN_CHARS = 10  # … when this many of its characters lie outside the genre's fixed formulations
-_KEEP = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _SENTENCE = re.compile(r"[^。！？；]*[。！？；]?")
 MASK = re.compile(r"\*+|＊+|X{2,}|×{2,}|(?<![A-Za-z])X(?=[\u4e00-\u9fff])|某某")
 TODO = "【待补充】"
@@ -84,12 +83,6 @@ class Flag:
             "mask": f"删除脱敏符号“{self.excerpt}”，缺少的内容写“【待补充】”",
             "structure": f"调整结构：{self.why}（不要另起“一、二、三”级标题；开篇、结尾写成段落）",
         }.get(self.kind, self.why)
-
-
-def normalise(text: str) -> tuple[str, list[int]]:
-    """``text`` with only letters, digits and Chinese characters, and each kept character's offset."""
-    offsets = [m.start() for m in _KEEP.finditer(text)]
-    return "".join(text[i] for i in offsets), offsets
 
 
 class CopyGuard:

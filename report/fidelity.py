@@ -16,13 +16,19 @@ from report.numbering import match_marker
 from report.roles import report_year
 
 HONOURS_FILE = Path(__file__).with_name("honours.yaml")
-_NON_TEXT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
+_TEXT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _CLAUSE = re.compile(r"[^，。；！？,;!?\n]+")
+
+
+def normalise(text: str) -> tuple[str, list[int]]:
+    """``text`` with only letters, digits and Chinese characters, and each kept character's offset."""
+    offsets = [m.start() for m in _TEXT.finditer(text)]
+    return "".join(text[i] for i in offsets), offsets
 
 
 def bigrams(text: str) -> set[str]:
     """Pairs of neighbouring characters, punctuation and spaces left out."""
-    chars = _NON_TEXT.sub("", text)
+    chars = normalise(text)[0]
     return {chars[i:i + 2] for i in range(len(chars) - 1)}
 
 
@@ -123,11 +129,11 @@ def honour_claims(text: str) -> list[tuple[str, int]]:
 
 def invented_honours(lines: list[str], facts: list[Fact]) -> list[Invented]:
     """Honour claims in ``lines`` that no single fact names (level words included)."""
-    fact_texts = [_NON_TEXT.sub("", fact.text) for fact in facts]
+    fact_texts = [normalise(fact.text)[0] for fact in facts]
     found: list[Invented] = []
     for line in lines:
         for claim, offset in honour_claims(line):
-            key = _NON_TEXT.sub("", claim)
+            key = normalise(claim)[0]
             if key and not any(key in fact for fact in fact_texts):
                 found.append(Invented(claim, offset, line))
     return found
