@@ -5,6 +5,7 @@ import os
 import re
 import secrets
 import time
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,18 +16,18 @@ from eval.proofread import apply_fix
 from eval.score import score_report
 from history import HistoryStore
 from core.config import Settings, SettingsError, StoreUnavailableError, deployed_model, resolve_settings
+from rag.background import DraftRun, start_run
 from rag.corpus import (MAX_UPLOAD_MB, CorpusMissingError, NameClashError, add_file, describe_corpus, remove_file,
                         split_preview)
-from rag.draft import Draft, DraftError, DraftInputError, draft_report, example_facts, fact_notes, read_facts, read_sheet
+from rag.draft import Draft, DraftInputError, draft_report, example_facts, fact_notes, read_facts, read_sheet
 from rag.e5fast import engine_status
 from rag.engine import make_chat, make_writer
 from core.llm import LLMError, check_connection
 from rag.outline import STYLES, DraftOptions, Outline, OutlinePlan, current_choice, parse_year, part_choices
-from rag.progress import LivePreview
 from rag.revise import RevisionError, revise, sentence_diff
 from rag.session import DraftSession
 from rag.verify import marked
-from report import ROLE_LABELS, ReportLoadError, Role, parse_text, read_text, section_text, to_markdown, to_text
+from report import ROLE_LABELS, ReportLoadError, Role, parse_text, read_text, report_parts, to_markdown, to_text
 from report.docx import to_docx
 from report.load import parse_file_text
 
@@ -110,6 +111,8 @@ if "ws" not in st.query_params or not re.fullmatch(r"[A-Za-z0-9_-]{4,40}", st.qu
 workspace = st.query_params["ws"]
 state.setdefault("facts", "")
 state.setdefault("outline", None)
+for name, default in (("length", "标准"), ("include_problems", True), ("include_next_steps", True)):
+    state.setdefault(name, default)
 if state.get("session") is None or state.session.workspace != workspace:
     state.session = DraftSession(history, workspace)
 session: DraftSession = state.session
@@ -140,6 +143,21 @@ def use_page_model() -> None:
                                       "本次会话起草和修改将使用该模型。")
 
 
+def name_workspace() -> None:
+    try:
+        history.name_workspace(workspace, state.get("ws_name", ""))
+        state.ws_name = ""
+        state.ws_note = ("success", "已命名，其他人可在工作区列表中找到它")
+    except ValueError as error:
+        state.ws_note = ("error", str(error))
+
+
+def switch_workspace(code: str) -> None:
+    """Open another workspace: its drafts, in this tab (what was typed in the boxes stays)."""
+    st.query_params["ws"] = code
+    state.outline = None
+
+
 # --- sidebar -------------------------------------------------------------------------------------
 with st.sidebar:
     st.header("运行状态")
@@ -167,7 +185,22 @@ with st.sidebar:
             kind, note = state.get("page_llm_note", ("", ""))
             if note:
                 (st.success if kind == "success" else st.error)(note)
-    st.caption(f"工作区：{workspace}（收藏本页地址即可找回历史草稿）")
+    ws_name = history.workspace_name(workspace)
+    named = [item for item in history.named_workspaces() if item.code != workspace]
+    with st.expander(f"工作区：{ws_name or workspace}", expanded=not ws_name and bool(named)):
+        st.caption("内网使用，无需登录。草稿保存在本工作区；收藏本页地址即可回来。命名后的工作区列在这里，"
+                   "本服务器上的所有人都能看到并打开；不命名则只能凭地址找回。")
+        st.text_input("工作区名称", key="ws_name", placeholder=ws_name or "如：机关第一党支部")
+        st.button("命名" if not ws_name else "改名", key="ws_name_save", on_click=name_workspace)
+        kind, note = state.pop("ws_note", ("", ""))
+        if note:
+            (st.success if kind == "success" else st.error)(note)
+        if named:
+            st.caption("打开其他已命名的工作区：")
+        running = state.get("draft_run") is not None
+        for item in named:
+            st.button(f"{item.name}（{item.drafts} 份草稿）", key=f"ws_go_{item.code}", on_click=switch_workspace,
+                      args=(item.code,), disabled=running, help="起草进行中，完成后再切换" if running else None)
 
 st.title("党支部工作报告起草助手")
 tab_draft, tab_revise, tab_score, tab_history, tab_corpus = st.tabs(["起草", "修改", "评分", "历史", "语料"])
@@ -194,10 +227,7 @@ def show_draft(draft: Draft) -> None:
     for warning in draft.warnings:
         st.warning(warning)
     report = session.current or draft.report
-    parts = [("opening", "开篇", "\n".join(report.opening))] if report.opening else []
-    parts += [(str(i), s.title, section_text(s)) for i, s in enumerate(report.sections)]
-    parts += [("closing", "结尾", "\n".join(report.closing))] if report.closing else []
-    for key, title, text in parts:
+    for key, title, text in report_parts(report):
         st.markdown(f"**{md_escape(title)}**")
         flags = [flag for flag in draft.flags.get(key, []) if flag.open_in(text, draft.facts)]
         if flags:
@@ -267,6 +297,30 @@ def show_outline() -> Outline | None:
         return None
 
 
+def start_draft(facts: str, options: DraftOptions, outline: Outline | None) -> DraftRun:
+    """Draft on a thread of its own: clicks elsewhere on the page, or closing it, do not stop the run,
+    and the draft (or what a failed run wrote) is saved to the history when it ends."""
+    writer = make_writer(settings)
+
+    return start_run(lambda progress: draft_report(facts, options, retriever, writer, progress, outline=outline),
+                     lambda draft, complete: session.start(draft, facts, complete))
+
+
+@st.fragment(run_every=0.5)
+def show_run() -> None:
+    """The running draft's progress, refreshed twice a second; the whole page reruns when it ends."""
+    run: DraftRun | None = state.get("draft_run")
+    if run is None:
+        return
+    if run.finished:
+        st.rerun(scope="app")
+    with st.status(run.label, expanded=True):
+        for line in list(run.stages):
+            st.write(line)
+        st.text(run.preview)
+    st.caption("起草在后台进行：可以切换到其他页签，完成后草稿自动保存到“历史”。")
+
+
 # --- 起草 -----------------------------------------------------------------------------------------
 with tab_draft:
     st.button("载入示例", key="load_example", on_click=lambda: state.update(facts=example_facts()))
@@ -277,10 +331,10 @@ with tab_draft:
     columns[1].text_input("年度", key="year", placeholder="如：2024")
     columns[2].selectbox("报告类型", KINDS, key="kind")
     columns = st.columns(4)
-    columns[0].selectbox("篇幅", LENGTHS, index=1, key="length")
+    columns[0].selectbox("篇幅", LENGTHS, key="length")
     columns[1].radio("条目格式", list(STYLES), format_func=STYLES.get, key="style")
-    columns[2].checkbox("写存在问题", value=True, key="include_problems")
-    columns[3].checkbox("写下一步打算", value=True, key="include_next_steps")
+    columns[2].checkbox("写存在问题", key="include_problems")
+    columns[3].checkbox("写下一步打算", key="include_next_steps")
 
     try:
         retriever = open_retriever(str(settings.data_dir), str(settings.corpus_dir), settings.chroma_host,
@@ -301,7 +355,14 @@ with tab_draft:
     outline_choice: Outline | None = None
     if state.outline:
         outline_choice = show_outline()
-    if right.button("② 起草全文", key="draft_button", type="primary"):
+    run: DraftRun | None = state.get("draft_run")
+    if run is not None and run.finished:  # the run saved its draft: the session shows it from now on
+        if run.error:
+            show_error(run.error)
+        elif run.draft_id is not None:
+            st.success(f"起草完成，已保存到“历史”（编号 {run.draft_id}）")
+        state.draft_run = run = None
+    if right.button("② 起草全文", key="draft_button", type="primary", disabled=run is not None):
         try:
             parse_year(state.get("year", ""))
             sheet = read_sheet(state.facts)
@@ -313,66 +374,101 @@ with tab_draft:
                 if outline_choice is None:
                     raise DraftInputError("提纲有误，请按上方提示修改后再起草")
                 outline = outline_choice
-            with st.status("正在起草…", expanded=True) as status:
-                preview = st.empty()
-                progress = LivePreview(status.write, lambda label: status.update(label=label), preview.text)
-                try:
-                    draft = draft_report(state.facts, draft_options(), retriever, make_writer(settings),
-                                         progress, outline=outline)
-                    session.start(draft, state.facts)
-                    status.update(label="起草完成", state="complete", expanded=False)
-                except DraftError as error:
-                    session.start(error.draft, state.facts, complete=False)
-                    status.update(label="起草未完成", state="error")
-                    show_error(f"{error}。已写出的部分已保存，可稍后重试。")
+            state.draft_run = start_draft(state.facts, draft_options(), outline)
         except (DraftInputError, ValueError) as error:
             show_error(str(error))
+    if state.get("draft_run") is not None:
+        show_run()
     if session.draft is not None:
         show_draft(session.draft)
 
 # --- 修改 -----------------------------------------------------------------------------------------
+def show_changes(old: str, new: str) -> None:
+    """What changed, sentence by sentence, as a reader's diff."""
+    st.markdown("**改动**（:red-background[删去的句子]、:green-background[新增的句子]）")
+    runs = sentence_diff(old, new)
+    st.markdown(diff_markdown(runs) if any(kind != "same" for kind, _ in runs) else "（无变化）")
+
+
+def save_edit(key: str, area_key: str) -> None:
+    """The secretary's text for one part becomes a new version (saved, undoable); on an error the text
+    typed stays in its box."""
+    old = dict((part_key, text) for part_key, _, text in report_parts(session.current)).get(key, "")
+    try:
+        changed = session.edit(key, state.get(area_key, ""))
+    except RevisionError as error:
+        state.edit_note = ("error", str(error))
+        return
+    state.edit_note = ("success", "已保存为新版本，可撤销；“历史”页可查看各版本") if changed else ("info", "内容没有变化")
+    state.last_edit = (old, state.get(area_key, "").strip()) if changed else None
+
+
+def edit_panel(report) -> None:
+    """Edit one part's text directly; saving makes it a version like any revision."""
+    parts = report_parts(report)
+    titles = {key: title for key, title, _ in parts}
+    key = st.selectbox("选择要编辑的部分", list(titles), format_func=titles.get, key="edit_part")
+    text = dict((part_key, part_text) for part_key, _, part_text in parts).get(key, "")
+    area_key = f"edit_{session.draft_id}_{key}_{zlib.crc32(text.encode('utf-8'))}"  # a new version refills the box
+    st.text_area("内容（一段一行；标题和编号如“一、”“1.”照常书写）", value=text, key=area_key, height=320)
+    st.button("保存为新版本", key="edit_save", type="primary", on_click=save_edit, args=(key, area_key))
+    kind, note = state.pop("edit_note", ("", ""))
+    if note:
+        {"success": st.success, "info": st.info}.get(kind, st.error)(note)
+    if state.get("last_edit"):
+        show_changes(*state.last_edit)
+
+
+def revision_panel(report) -> None:
+    """Revise one section by an instruction (offline rules or the model), then accept or discard."""
+    titles = [section.title for section in report.sections]
+    chosen = st.selectbox("选择要修改的章节", range(len(titles)), format_func=lambda i: titles[i], key="revise_section")
+    st.text_input("修改要求", key="instruction",
+                  placeholder="如：补充以下事实：…；精简；改为一是二是格式" + ("；扩写；语气更正式" if settings.llm.configured else ""))
+    if st.button("生成修改", key="propose"):
+        try:
+            session.proposal = revise(report, chosen, state.instruction, make_chat(settings), session.draft.facts)
+        except (RevisionError, LLMError) as error:
+            show_error(str(error))
+    proposal = session.proposal
+    if proposal is not None and proposal.before is report:
+        st.caption(proposal.note)
+        for flag in proposal.flags:
+            st.warning(f"⚠ {flag.label}：{flag.why}")
+        old, new = st.columns(2)
+        old.markdown("**修改前**")
+        old.text(proposal.old_text)
+        new.markdown("**修改后**")
+        new.text(proposal.new_text)
+        show_changes(proposal.old_text, proposal.new_text)
+        accept, discard = st.columns(2)
+        if accept.button("采纳修改", key="accept", type="primary"):
+            session.accept(proposal)
+            st.rerun()
+        if discard.button("放弃修改", key="discard"):
+            session.proposal = None
+            st.rerun()
+
+
 with tab_revise:
     if session.draft is None:
         st.info("请先在“起草”页生成草稿，或在“历史”页打开一份草稿。")
     else:
         report = session.current
-        titles = [section.title for section in report.sections]
-        chosen = st.selectbox("选择要修改的章节", range(len(titles)), format_func=lambda i: titles[i], key="revise_section")
-        st.text_input("修改要求", key="instruction",
-                      placeholder="如：补充以下事实：…；精简；改为一是二是格式" + ("；扩写；语气更正式" if settings.llm.configured else ""))
-        buttons = st.columns(4)
-        if buttons[0].button("生成修改", key="propose"):
-            try:
-                session.proposal = revise(report, chosen, state.instruction, make_chat(settings), session.draft.facts)
-            except (RevisionError, LLMError) as error:
-                show_error(str(error))
-        if buttons[1].button("撤销", key="undo", disabled=not session.versions.undo_stack):
+        mode_column, undo_column, redo_column = st.columns([4, 1, 1], vertical_alignment="bottom")
+        mode = mode_column.radio("修改方式", ["按要求修改", "直接编辑"], horizontal=True, key="revise_mode")
+        if undo_column.button("撤销", key="undo", disabled=not session.versions.undo_stack):
             session.undo()
+            state.last_edit = None
             st.rerun()
-        if buttons[2].button("重做", key="redo", disabled=not session.versions.redo_stack):
+        if redo_column.button("重做", key="redo", disabled=not session.versions.redo_stack):
             session.redo()
+            state.last_edit = None
             st.rerun()
-        proposal = session.proposal
-        if proposal is not None and proposal.before is report:
-            st.caption(proposal.note)
-            for flag in proposal.flags:
-                st.warning(f"⚠ {flag.label}：{flag.why}")
-            old, new = st.columns(2)
-            old.markdown("**修改前**")
-            old.text(proposal.old_text)
-            new.markdown("**修改后**")
-            new.text(proposal.new_text)
-            st.markdown("**改动**（:red-background[删去的句子]、:green-background[新增的句子]）")
-            runs = sentence_diff(proposal.old_text, proposal.new_text)
-            changed = [run for run in runs if run[0] != "same"]
-            st.markdown(diff_markdown(runs) if changed else "（无变化）")
-            accept, discard = st.columns(2)
-            if accept.button("采纳修改", key="accept", type="primary"):
-                session.accept(proposal)
-                st.rerun()
-            if discard.button("放弃修改", key="discard"):
-                session.proposal = None
-                st.rerun()
+        if mode == "直接编辑":
+            edit_panel(report)
+        else:
+            revision_panel(report)
 
 # --- 评分 -----------------------------------------------------------------------------------------
 def score_into_state(source: str) -> None:
@@ -442,20 +538,69 @@ with tab_score:
                     st.caption(f"另有 {len(item.locations) - 30} 处未列出")
 
 # --- 历史 -----------------------------------------------------------------------------------------
+def into_widgets(draft: Draft, facts: str) -> None:
+    """A reopened draft's facts, 单位, 年度, options and outline back in their boxes (runs before they are drawn)."""
+    options = draft.options
+    state.update(facts=facts, unit=options.unit, year=options.year, style=options.style,
+                 include_problems=options.include_problems, include_next_steps=options.include_next_steps)
+    state.update({name: value for name, value, allowed in (("kind", options.kind, KINDS), ("length", options.length, LENGTHS))
+                  if value in allowed})
+    state.outline = None
+    if draft.outline is not None:
+        state.outline = OutlinePlan.edit(draft.outline, draft.facts, facts)
+        state.update(state.outline.choices())
+
+
 def open_saved(draft_id: int) -> None:
-    """Load a saved draft (and its facts) into this session; runs before the widgets are drawn."""
-    state.facts = session.open(draft_id)
+    """Load a saved draft into this session, with everything it was drafted from."""
+    facts = session.open(draft_id)
+    into_widgets(session.draft, facts)
+
+
+def restore_version(draft_id: int, number: int) -> None:
+    """Make saved version ``number`` (1-based) of a draft current again, as a new version."""
+    versions = history.versions(workspace, draft_id)
+    if session.draft_id != draft_id:
+        open_saved(draft_id)
+    session.restore(versions[number - 1], number)
+    state.history_note = f"已恢复到第 {number} 版，并保存为第 {len(versions) + 1} 版（可撤销）"
+
+
+def versions_panel(draft_id: int) -> None:
+    """A draft's versions: when and what changed; view one, compare two, restore one."""
+    versions = history.versions(workspace, draft_id)
+    st.dataframe([{"版本": number, "时间": time.strftime("%m-%d %H:%M:%S", time.localtime(version.created)),
+                   "改动": version.note, "字数": len(version.text.replace("\n", ""))}
+                  for number, version in enumerate(versions, 1)], width="stretch", hide_index=True)
+    numbers = list(range(1, len(versions) + 1))
+    view, compare = st.columns(2)
+    shown = view.selectbox("查看版本", numbers, index=len(numbers) - 1, format_func=lambda n: f"第 {n} 版",
+                           key=f"version_view_{draft_id}_{len(versions)}")  # a new version is shown first
+    other = compare.selectbox("与之比较", [0, *numbers], format_func=lambda n: f"第 {n} 版" if n else "不比较",
+                              key=f"version_compare_{draft_id}_{len(versions)}")
+    if other:
+        st.caption(f"从第 {other} 版到第 {shown} 版的改动")
+        show_changes(versions[other - 1].text, versions[shown - 1].text)
+    else:
+        st.text(versions[shown - 1].text)
+    st.button(f"恢复第 {shown} 版", key=f"version_restore_{draft_id}", on_click=restore_version, args=(draft_id, shown),
+              disabled=shown == len(versions), help="恢复会保存为新的一版，原有版本都保留")
 
 
 with tab_history:
     saved = history.drafts(workspace)
     if not saved:
-        st.info("本工作区还没有保存的草稿。每次起草和采纳修改都会自动保存在这里。")
+        st.info("本工作区还没有保存的草稿。每次起草和采纳修改都会自动保存在这里。"
+                "以前的草稿在别的工作区时，请在左侧“工作区”中打开它。")
+    note = state.pop("history_note", "")
+    if note:
+        st.success(note)
     for item in saved:
         with st.container(border=True):
+            current = " · 当前草稿" if item.id == session.draft_id else ""
             st.markdown(f"**{md_escape(item.title)}**")
             updated = time.strftime("%Y-%m-%d %H:%M", time.localtime(item.updated))
-            st.caption(f"编号 {item.id} · 更新于 {updated} · {item.versions} 个版本 · {item.engine}")
+            st.caption(f"编号 {item.id} · 更新于 {updated} · {item.versions} 个版本 · {item.engine}{current}")
             cols = st.columns([1, 2, 1, 1])
             cols[0].button("打开", key=f"open_{item.id}", on_click=open_saved, args=(item.id,))
             new_title = cols[1].text_input("新标题", key=f"title_{item.id}", label_visibility="collapsed",
@@ -467,8 +612,15 @@ with tab_history:
                 except ValueError as error:
                     show_error(str(error))
             if cols[3].button("删除", key=f"delete_{item.id}"):
-                session.delete(item.id)
-                st.rerun()
+                state.history_confirm = item.id
+            if state.get("history_confirm") == item.id:
+                st.warning(f"确定删除“{item.title}”及其全部 {item.versions} 个版本？删除后不能恢复。")
+                yes, no = st.columns(2)
+                yes.button("确认删除", key=f"delete_yes_{item.id}", on_click=lambda d=item.id: (
+                    session.delete(d), state.pop("history_confirm", None)))
+                no.button("取消", key=f"delete_no_{item.id}", on_click=lambda: state.pop("history_confirm", None))
+            with st.expander(f"版本（{item.versions}）：查看、比较、恢复"):
+                versions_panel(item.id)
 
 # --- 语料 -----------------------------------------------------------------------------------------
 def add_to_corpus(name: str, data: bytes, replace: bool | None) -> None:

@@ -1,7 +1,8 @@
 """Every draft and every accepted revision, saved before it is shown; survives restarts.
 
 Drafts belong to a workspace (a code kept in the page's address), so that people sharing one
-server see only their own drafts.
+server see only their own drafts. A workspace may be given a name: named workspaces are listed on the
+page for everyone on the server (an intranet tool without logins), unnamed ones are found only by address.
 """
 from __future__ import annotations
 
@@ -32,6 +33,11 @@ CREATE TABLE IF NOT EXISTS versions (
     note TEXT NOT NULL,
     text TEXT NOT NULL,
     sources TEXT NOT NULL,
+    created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS workspaces (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
     created REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS drafts_by_workspace ON drafts (workspace, updated);
@@ -65,6 +71,19 @@ class SavedVersion:
     text: str
     sources: dict[str, Any]
     created: float
+
+
+@dataclass(frozen=True)
+class NamedWorkspace:
+    """A workspace someone named, as listed on the page."""
+
+    code: str
+    name: str
+    drafts: int
+    updated: float  # the newest change to one of its drafts (or when it was named)
+
+
+MAX_NAME_CHARS = 30
 
 
 class HistoryStore:
@@ -159,6 +178,35 @@ class HistoryStore:
         with self._connect() as db:
             self._owned(db, workspace, draft_id)
             db.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+
+    def name_workspace(self, code: str, name: str) -> None:
+        """Give a workspace a name (or another one); ValueError (Chinese) if empty, too long or taken."""
+        name = " ".join(name.split())
+        if not name:
+            raise ValueError("工作区名称不能为空")
+        if len(name) > MAX_NAME_CHARS:
+            raise ValueError(f"工作区名称最多 {MAX_NAME_CHARS} 个字")
+        with self._connect() as db:
+            taken = db.execute("SELECT code FROM workspaces WHERE name = ?", (name,)).fetchone()
+            if taken is not None and taken["code"] != code:
+                raise ValueError(f"已有名为“{name}”的工作区，请换一个名称")
+            db.execute("INSERT INTO workspaces (code, name, created) VALUES (?, ?, ?)"
+                       " ON CONFLICT(code) DO UPDATE SET name = excluded.name", (code, name, time.time()))
+
+    def workspace_name(self, code: str) -> str:
+        """The workspace's name, or "" when it has none."""
+        with self._connect() as db:
+            row = db.execute("SELECT name FROM workspaces WHERE code = ?", (code,)).fetchone()
+        return row["name"] if row else ""
+
+    def named_workspaces(self) -> list[NamedWorkspace]:
+        """Every named workspace with its number of drafts, most recently used first."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT w.code, w.name, COUNT(d.id) AS drafts, MAX(COALESCE(MAX(d.updated), w.created), w.created) AS updated"
+                " FROM workspaces w LEFT JOIN drafts d ON d.workspace = w.code GROUP BY w.code"
+                " ORDER BY updated DESC, w.name").fetchall()
+        return [NamedWorkspace(row["code"], row["name"], row["drafts"], row["updated"]) for row in rows]
 
     @staticmethod
     def _owned(db: sqlite3.Connection, workspace: str, draft_id: int) -> None:

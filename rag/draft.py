@@ -101,7 +101,8 @@ class Draft:
         """What drafting recorded besides text and sources, for the history: flags, usage, repairs, prompt version."""
         return {"flags": {key: [flag.to_dict() for flag in flags] for key, flags in self.flags.items()},
                 "usage": asdict(self.usage), "repairs": self.repairs, "echoes": self.echoes,
-                "prompt_version": self.prompt_version}
+                "prompt_version": self.prompt_version,
+                "outline": self.outline.to_dict() if self.outline else None}
 
     def _part(self, key: str, role: str, heading: str, text: str) -> dict[str, Any]:
         return {"key": key, "role": role, "heading": heading, "text": text,
@@ -116,7 +117,7 @@ def sources_to_json(sources: dict[str, list[Source]]) -> dict[str, list[dict[str
 
 def restore_draft(text: str, sources: dict[str, list[dict[str, str]]], facts_text: str, options: dict[str, Any],
                   engine: str, offline: bool, meta: dict[str, Any] | None = None) -> Draft:
-    """A draft rebuilt from its saved text and metadata (the outline is not kept)."""
+    """A draft rebuilt from its saved text and metadata (with its outline, when one was saved)."""
     from rag.verify import Flag
 
     known = {name for name in DraftOptions.__dataclass_fields__}
@@ -127,6 +128,7 @@ def restore_draft(text: str, sources: dict[str, list[dict[str, str]]], facts_tex
     draft.usage = Usage(**meta.get("usage", {}))
     draft.repairs, draft.echoes = meta.get("repairs", 0), meta.get("echoes", 0)
     draft.prompt_version = meta.get("prompt_version", draft.prompt_version)
+    draft.outline = Outline.from_dict(meta["outline"]) if meta.get("outline") else None
     return draft
 
 

@@ -70,6 +70,19 @@ class Outline:
         """Planned sections of ``role``, in order."""
         return [section for section in self.sections if section.role == role]
 
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready view, saved with a draft so that reopening it restores the outline."""
+        return {"title": self.title,
+                "sections": [{"role": s.role.value, "heading": s.heading, "theme": s.theme, "facts": list(s.facts)}
+                             for s in self.sections],
+                "placements": [placement.to_dict() for placement in self.placements]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> "Outline":
+        """The outline :meth:`to_dict` wrote."""
+        sections = [OutlineSection(Role(s["role"]), s["heading"], s["theme"], list(s["facts"])) for s in data["sections"]]
+        return cls(str(data["title"]), sections, [Placement.from_dict(p) for p in data.get("placements", [])])
+
 
 def plan_outline(facts: list[Fact], options: DraftOptions) -> Outline:
     """Opening, one achievement section per theme that has facts, problems, next steps, closing.
@@ -215,8 +228,18 @@ class OutlinePlan:
 
     @classmethod
     def of(cls, facts: list[Fact], options: DraftOptions, facts_text: str, notes: list[str]) -> "OutlinePlan":
-        outline = plan_outline(facts, options)
-        return cls(outline.title, outline_rows(outline), fact_rows(outline, facts), facts_text, outline.placements, notes)
+        """A new plan of the facts."""
+        return cls.edit(plan_outline(facts, options), facts, facts_text, notes)
+
+    @classmethod
+    def edit(cls, outline: Outline, facts: list[Fact], facts_text: str, notes: list[str] = ()) -> "OutlinePlan":
+        """A plan to edit ``outline`` (a new one, or the one a saved draft was written from)."""
+        return cls(outline.title, outline_rows(outline), fact_rows(outline, facts), facts_text, outline.placements,
+                   list(notes))
+
+    def choices(self) -> dict[str, str]:
+        """Each fact's "归入" box (by widget key) set to the part the plan puts it in."""
+        return {self.key(index): row["归入"] for index, row in enumerate(self.facts)}
 
     @property
     def editor_key(self) -> str:

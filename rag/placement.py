@@ -31,7 +31,13 @@ class Placement:
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready view (the draft JSON and ``rag outline --json``)."""
         return {"role": self.role.value, "theme": self.theme, "confidence": round(self.confidence, 3),
-                "unsure": self.unsure, "reasons": list(self.reasons)}
+                "unsure": self.unsure, "reasons": list(self.reasons), "labelled": self.labelled}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> "Placement":
+        """The placement :meth:`to_dict` wrote (a saved draft's outline)."""
+        return cls(Role(data["role"]), str(data["theme"]), float(data["confidence"]), tuple(data["reasons"]),
+                   bool(data.get("labelled", False)))
 
 
 def theme_of(text: str) -> tuple[str, float]:

@@ -14,7 +14,7 @@ from rag.draft import clean_answer, section_from_text
 from core.llm import LLMError, OpenAIChat
 from rag.offline import item_text
 from core.prompts import render_prompt
-from report import Report, Section, section_text
+from report import Report, Section, parse_text, report_parts, section_text
 from rag.verify import Evidence, Flag, contain, verify
 from report.facts import Fact, numbers_in, parse_facts
 from report.numbering import CHINESE_STYLES, MAX_CHINESE, Style, format_marker, int_to_cn
@@ -199,6 +199,19 @@ def revise(report: Report, index: int, instruction: str, chat: OpenAIChat | None
     else:
         new, note, flags = revise_with_llm(section, instruction, chat, facts or [])
     return Revision(report, _replace(report, index, new), index, instruction.strip(), note, flags)
+
+
+def edit_part(report: Report, key: str, text: str) -> Report:
+    """The report with one part (a key of :func:`report.report_parts`) replaced by the secretary's own
+    text, read again by the one parser — as the report will be when it is reopened."""
+    parts = report_parts(report)
+    if key not in {part_key for part_key, _, _ in parts}:
+        raise RevisionError("要编辑的部分不存在，请重新选择")
+    if not text.strip():
+        raise RevisionError("编辑后的内容为空；如不需要这一部分，请在提纲中删去后重新起草")
+    lines = [report.title] if report.title else []
+    lines += [text.strip() if part_key == key else part_text for part_key, _, part_text in parts]
+    return parse_text("\n".join(lines))
 
 
 @dataclass

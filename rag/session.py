@@ -1,13 +1,15 @@
 """A secretary's working session on one draft, shared by the page and the CLI: the current draft and
-its versions (undo/redo), each saved to the history before it is shown, in one workspace."""
+its versions (undo/redo, hand edits, restoring an earlier version), each saved to the history before
+it is shown, in one workspace."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
 from history import HistoryStore
+from history.store import SavedVersion
 from rag.draft import Draft, restore_draft, sources_to_json
-from rag.revise import Revision, Versions
-from report import Report, to_text
+from rag.revise import Revision, Versions, edit_part
+from report import Report, parse_text, report_parts, to_text
 
 
 @dataclass
@@ -28,12 +30,12 @@ class DraftSession:
 
     def start(self, draft: Draft, facts_text: str, complete: bool = True) -> int:
         """Save a new draft (with its facts, options and what drafting recorded), then make it current."""
-        self.draft_id = self.history.create(
+        draft_id = self.history.create(
             self.workspace, draft.report.title or "未命名草稿", draft.engine, draft.offline, facts_text,
             asdict(draft.options), to_text(draft.report), sources_to_json(draft.sources),
             note="起草" if complete else "起草（未完成）", meta=draft.meta())
-        self.draft, self.versions, self.proposal = draft, Versions(draft.report), None
-        return self.draft_id
+        self.draft, self.versions, self.proposal, self.draft_id = draft, Versions(draft.report), None, draft_id
+        return draft_id
 
     def record(self, note: str) -> None:
         """Save the current version with a note saying what changed."""
@@ -42,15 +44,32 @@ class DraftSession:
                                  sources_to_json(self.draft.sources), note)
 
     def accept(self, revision: Revision) -> None:
-        """Make a proposed revision current and save it."""
+        """Make a proposed revision current and save it, noting which part changed and how."""
         self.versions.accept(revision)
         self.proposal = None
-        self.record(f"修改：{revision.instruction}")
+        self.record(f"修改“{revision.before.sections[revision.index].title}”：{revision.instruction}")
 
     def push(self, report: Report, note: str) -> None:
         """Make ``report`` current (a correction, an edit) and save it."""
         self.versions.push(report)
         self.record(note)
+
+    def edit(self, key: str, text: str) -> bool:
+        """The secretary's own text for one part becomes a new version; False when nothing changed.
+        RevisionError (Chinese) when the part is gone or the text is empty."""
+        before = self.current
+        title = dict((part_key, part_title) for part_key, part_title, _ in report_parts(before)).get(key, "")
+        after = edit_part(before, key, text)
+        if to_text(after) == to_text(before):
+            return False
+        self.push(after, f"手工编辑“{title}”")
+        return True
+
+    def restore(self, version: SavedVersion, number: int) -> None:
+        """An earlier saved version (shown as number ``number``) becomes current again, as a new version."""
+        if version.draft_id != self.draft_id:
+            self.open(version.draft_id)
+        self.push(parse_text(version.text), f"恢复到第 {number} 版（{version.note}）")
 
     def undo(self) -> bool:
         """Go back one version (saved as 撤销); False when there is none."""

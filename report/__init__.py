@@ -2,9 +2,9 @@
 from report.load import ReportLoadError, load_report, read_text
 from report.model import ROLE_LABELS, Report, Role, Section
 from report.parse import parse_markdown, parse_text
-from report.render import section_text, to_markdown, to_text
+from report.render import report_parts, section_text, to_markdown, to_text
 
 __all__ = [
     "ROLE_LABELS", "Report", "ReportLoadError", "Role", "Section", "load_report", "parse_markdown",
-    "parse_text", "read_text", "section_text", "to_markdown", "to_text",
+    "parse_text", "read_text", "report_parts", "section_text", "to_markdown", "to_text",
 ]

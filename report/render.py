@@ -20,6 +20,14 @@ def section_lines(section: Section) -> list[str]:
     return lines
 
 
+def report_parts(report: Report) -> list[tuple[str, str, str]]:
+    """The report's parts as (key, title, text): "opening", each top-level section by its index, "closing"."""
+    parts = [("opening", "开篇", "\n".join(report.opening))] if report.opening else []
+    parts += [(str(index), section.title, section_text(section)) for index, section in enumerate(report.sections)]
+    parts += [("closing", "结尾", "\n".join(report.closing))] if report.closing else []
+    return parts
+
+
 def section_text(section: Section) -> str:
     """A section as text, one paragraph a line."""
     return "\n".join(section_lines(section))

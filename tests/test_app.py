@@ -35,8 +35,20 @@ def drafted(page: AppTest) -> AppTest:
     page.button(key="load_example").click().run()
     page.text_input(key="unit").input("机关第一党支部").run()
     page.text_input(key="year").input("2024").run()
-    page.button(key="draft_button").click().run()
+    click_draft(page)
     assert not page.exception
+    return page
+
+
+def click_draft(page: AppTest) -> AppTest:
+    """Click 起草全文 and wait for the background run to end and the page to show its draft."""
+    page.button(key="draft_button").click().run()
+    for _ in range(3):
+        run = page.session_state["draft_run"] if "draft_run" in page.session_state else None
+        if run is None:
+            break
+        assert run.wait(120), "the draft did not finish"
+        page.run()
     return page
 
 
@@ -56,7 +68,7 @@ def test_draft_from_example_shows_sections_sources_and_is_saved(app: AppTest, in
 
 def test_empty_facts_give_a_clear_message(app: AppTest) -> None:
     app.text_area(key="facts").input("   ").run()
-    app.button(key="draft_button").click().run()
+    click_draft(app)
     assert "请先填写本年度的工作事实" in texts(app)
     assert app.session_state["session"].draft is None
 
@@ -64,7 +76,7 @@ def test_empty_facts_give_a_clear_message(app: AppTest) -> None:
 def test_a_year_that_is_not_a_year_gives_a_message_and_keeps_the_facts(app: AppTest) -> None:
     app.button(key="load_example").click().run()
     app.text_input(key="year").input("二〇二四abc").run()
-    app.button(key="draft_button").click().run()
+    click_draft(app)
     assert "四位年份" in texts(app) and app.session_state["session"].draft is None
     assert app.text_area(key="facts").value.startswith("- 全年召开支部党员大会4次")
 
@@ -80,7 +92,7 @@ def test_outline_can_be_planned_and_edited_before_drafting(app: AppTest) -> None
     assert "下一步工作打算" in plans_box.value
     study = next(choice for choice in plans_box.options if "强化理论武装" in choice)
     plans_box.set_value(study).run()  # one choice moves the fact
-    app.button(key="draft_button").click().run()
+    click_draft(app)
     first = app.session_state["session"].draft.report.sections[0]
     assert first.title == "一、强化理论武装，筑牢思想根基"
     assert "明年计划推进" in section_text(first)
@@ -104,7 +116,7 @@ def test_revise_accept_undo_redo(app: AppTest, indexed_settings: Settings) -> No
     assert app.session_state["session"].versions.current is current
     versions = HistoryStore(indexed_settings.data_dir / "history.sqlite").versions(app.query_params["ws"],
                                                                                  app.session_state["session"].draft_id)
-    assert [v.note for v in versions] == ["起草", "修改：补充以下事实：开展读书分享会4次", "撤销", "重做"]
+    assert [v.note for v in versions] == ["起草", "修改“一、强化理论武装，筑牢思想根基”：补充以下事实：开展读书分享会4次", "撤销", "重做"]
 
 
 def test_offline_refuses_instructions_that_need_an_llm(app: AppTest) -> None:
@@ -128,7 +140,7 @@ def test_score_current_draft_and_pasted_text(app: AppTest) -> None:
 def test_a_suggested_correction_is_applied_in_one_click_as_a_new_version(app: AppTest, indexed_settings: Settings) -> None:
     app.text_area(key="facts").input("组织集休学习12次\n全年召开支部党员大会4次").run()
     app.text_input(key="year").input("2024").run()
-    app.button(key="draft_button").click().run()
+    click_draft(app)
     app.button(key="score").click().run()
     fix = next(button for button in app.button if button.key and button.key.startswith("fix_typos_"))
     assert "集体学习" in fix.label
@@ -149,17 +161,88 @@ def test_a_suggested_correction_is_applied_in_one_click_as_a_new_version(app: Ap
 
 
 def test_history_reopen_rename_delete(app: AppTest, indexed_settings: Settings) -> None:
-    drafted(app)
+    app.button(key="load_example").click().run()
+    app.text_input(key="unit").input("机关第一党支部").run()
+    app.text_input(key="year").input("2024").run()
+    app.selectbox(key="length").set_value("详细").run()
+    app.button(key="plan").click().run()
+    boxes = {box.key: box for box in app.selectbox if box.key and box.key.startswith("place_")}
+    plans_box = next(box for box in boxes.values() if "明年计划推进" in box.label)
+    study = next(choice for choice in plans_box.options if "强化理论武装" in choice)
+    plans_box.set_value(study).run()  # an outline edit the reopened draft must keep
+    click_draft(app)
     draft_id = saved(app, indexed_settings)[0].id
     app.session_state["session"].draft = None
     app.text_area(key="facts").input("别的事实").run()
+    app.text_input(key="unit").input("").run()
+    app.text_input(key="year").input("").run()
+    app.selectbox(key="length").set_value("简短").run()
     app.button(key=f"open_{draft_id}").click().run()
     assert app.session_state["session"].draft is not None and app.text_area(key="facts").value.startswith("- 全年召开")
+    assert app.text_input(key="unit").value == "机关第一党支部" and app.text_input(key="year").value == "2024"
+    assert app.selectbox(key="length").value == "详细"
+    boxes = {box.key: box for box in app.selectbox if box.key and box.key.startswith("place_")}
+    assert next(box for box in boxes.values() if "明年计划推进" in box.label).value == study, "the outline edit is back"
     app.text_input(key=f"title_{draft_id}").input("我的草稿").run()
     app.button(key=f"rename_{draft_id}").click().run()
     assert saved(app, indexed_settings)[0].title == "我的草稿"
     app.button(key=f"delete_{draft_id}").click().run()
-    assert saved(app, indexed_settings) == []
+    assert "确定删除“我的草稿”" in texts(app) and saved(app, indexed_settings), "deleting asks first"
+    app.button(key=f"delete_no_{draft_id}").click().run()
+    app.button(key=f"delete_{draft_id}").click().run()
+    app.button(key=f"delete_yes_{draft_id}").click().run()
+    assert saved(app, indexed_settings) == [] and app.session_state["session"].draft is None
+
+
+def test_a_section_is_edited_in_place_and_versions_are_viewed_compared_and_restored(app: AppTest,
+                                                                                   indexed_settings: Settings) -> None:
+    drafted(app)
+    session = app.session_state["session"]
+    drafted_text = to_text(session.current)
+    app.radio(key="revise_mode").set_value("直接编辑").run()
+    app.selectbox(key="edit_part").set_value("1").run()
+    box = next(area for area in app.text_area if area.key.startswith(f"edit_{session.draft_id}_1_"))
+    original = box.value
+    assert original.startswith("二、") and "1.1名" not in original
+    box.input(original.replace("。", "，并形成长效机制。", 1)).run()
+    app.button(key="edit_save").click().run()
+    assert "已保存为新版本" in texts(app) and ":green-background[" in texts(app)
+    assert "并形成长效机制" in section_text(app.session_state["session"].current.sections[1])
+    box = next(area for area in app.text_area if area.key.startswith(f"edit_{session.draft_id}_1_"))
+    box.input("  ").run()
+    app.button(key="edit_save").click().run()
+    assert "编辑后的内容为空" in texts(app)
+    kept = next(area for area in app.text_area if area.key.startswith(f"edit_{session.draft_id}_1_"))
+    assert kept.value == "  ", "what was typed stays in the box after an error"
+    draft_id = app.session_state["session"].draft_id
+    versions = HistoryStore(indexed_settings.data_dir / "history.sqlite").versions(app.query_params["ws"], draft_id)
+    assert [v.note for v in versions] == ["起草", "手工编辑“二、" + original.split("\n")[0][2:].rstrip("。：:；;，, ") + "”"]
+    assert any("手工编辑" in str(frame.value.to_dict()) for frame in app.dataframe)  # the versions table
+    app.selectbox(key=f"version_compare_{draft_id}_2").set_value(1).run()
+    assert "从第 1 版到第 2 版的改动" in texts(app) and ":green-background[" in texts(app)
+    app.selectbox(key=f"version_view_{draft_id}_2").set_value(1).run()
+    app.button(key=f"version_restore_{draft_id}").click().run()
+    assert to_text(app.session_state["session"].current) == drafted_text and "已恢复到第 1 版" in texts(app)
+    versions = HistoryStore(indexed_settings.data_dir / "history.sqlite").versions(app.query_params["ws"], draft_id)
+    assert versions[-1].note == "恢复到第 1 版（起草）" and len(versions) == 3
+
+
+def test_a_workspace_is_named_listed_for_others_and_opened_from_the_bare_address(app: AppTest,
+                                                                                 indexed_settings: Settings) -> None:
+    drafted(app)
+    code = app.query_params["ws"]
+    app.text_input(key="ws_name").input("机关第一党支部").run()
+    app.button(key="ws_name_save").click().run()
+    assert "已命名" in texts(app) and any(e.label.startswith("工作区：机关第一党支部") for e in app.expander)
+    bare = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    bare.run()  # a bare address: a new workspace of its own
+    assert bare.query_params["ws"] != code and "在左侧“工作区”中打开" in texts(bare)
+    bare.text_input(key="ws_name").input("机关第一党支部").run()
+    bare.button(key="ws_name_save").click().run()
+    assert "已有名为“机关第一党支部”的工作区" in texts(bare)
+    bare.button(key=f"ws_go_{code}").click().run()
+    assert bare.query_params["ws"] == code and len(saved(bare, indexed_settings)) == 1
+    assert "机关第一党支部2024年度工作总结" in texts(bare)
 
 
 def test_another_workspace_sees_no_drafts(app: AppTest, indexed_settings: Settings, monkeypatch) -> None:
@@ -173,7 +256,7 @@ def test_another_workspace_sees_no_drafts(app: AppTest, indexed_settings: Settin
 def test_user_text_is_escaped(app: AppTest) -> None:
     hostile = "<script>alert('x')</script> **粗体** [链接](http://example.com)"
     app.text_area(key="facts").input(hostile).run()
-    app.button(key="draft_button").click().run()
+    click_draft(app)
     assert not app.exception
     assert any("<script>alert" in e.value for e in app.text), "shown as plain text"
     assert all("<script>" not in e.value or "\\<script\\>" in e.value for e in app.markdown)
@@ -199,7 +282,7 @@ def test_llm_errors_keep_facts_and_partial_draft_and_hide_the_key(indexed_settin
         assert "大模型：fake-model" in texts(page)
         page.button(key="load_example").click().run()
         server.push(*[Status(500)] * 2)
-        page.button(key="draft_button").click().run()
+        click_draft(page)
         shown = texts(page)
         assert "HTTP 500" in shown and page.text_area(key="facts").value.startswith("- 全年召开")
         assert "sk-never-show-this" not in shown
@@ -207,7 +290,7 @@ def test_llm_errors_keep_facts_and_partial_draft_and_hide_the_key(indexed_settin
         assert len(kept) == 1 and "全年召开" in kept[0].facts
         store = HistoryStore(indexed_settings.data_dir / "history.sqlite")
         assert store.versions(page.query_params["ws"], kept[0].id)[0].note == "起草（未完成）"
-        page.button(key="draft_button").click().run()
+        click_draft(page)
         assert not page.exception and "大模型：fake-model" in texts(page)
         assert page.session_state["session"].draft.offline is False
         assert "sk-never-show-this" not in texts(page)
@@ -225,7 +308,7 @@ def test_a_model_draft_shows_its_flags_highlighted_and_keeps_them_out_of_the_exp
         page.query_params["ws"] = f"flag{uuid.uuid4().hex[:8]}"
         page.run()
         page.button(key="load_example").click().run()
-        page.button(key="draft_button").click().run()
+        click_draft(page)
         shown = texts(page)
         assert "核对发现" in shown and "事实中没有的数字：数字“97”不在用户事实中" in shown
         assert ":orange-background[97]" in shown and "修正" in shown and "提示词版本 prompts@" in shown
@@ -319,7 +402,7 @@ def test_a_model_entered_on_the_page_is_tested_used_and_its_key_never_shown(inde
         assert page.text_input(key="page_llm_key").value == "" and "sk-page-secret" not in shown
         assert server.requests[-1]["max_tokens"] == 8
         page.button(key="load_example").click().run()
-        page.button(key="draft_button").click().run()
+        click_draft(page)
         assert page.session_state["session"].draft.offline is False and "sk-page-secret" not in texts(page)
         kept = saved(page, indexed_settings)[0]
         assert "sk-page-secret" not in kept.engine + kept.facts + str(kept.options) + str(kept.meta)

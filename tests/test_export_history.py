@@ -121,3 +121,24 @@ def test_history_saves_versions_and_survives_reopening(tmp_path: Path) -> None:
     assert reopened.get("ws1", draft_id).title == "新标题"
     reopened.delete("ws1", draft_id)
     assert reopened.drafts("ws1") == []
+
+
+def test_named_workspaces_are_listed_with_their_drafts_and_names_are_unique(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "history.sqlite")
+    assert store.named_workspaces() == [] and store.workspace_name("ws-a") == ""
+    store.name_workspace("ws-a", "  机关第一 党支部 ")
+    store.create("ws-a", "草稿", "离线", True, "事实", {}, "正文\n", {})
+    store.create("ws-unnamed", "别人的草稿", "离线", True, "事实", {}, "正文\n", {})
+    store.name_workspace("ws-b", "后勤党支部")
+    listed = store.named_workspaces()
+    assert [(w.code, w.name, w.drafts) for w in listed] == [("ws-b", "后勤党支部", 0), ("ws-a", "机关第一 党支部", 1)]
+    with pytest.raises(ValueError, match="已有名为"):
+        store.name_workspace("ws-b", "机关第一 党支部")
+    with pytest.raises(ValueError, match="不能为空"):
+        store.name_workspace("ws-b", "   ")
+    with pytest.raises(ValueError, match="最多"):
+        store.name_workspace("ws-b", "支" * 31)
+    store.name_workspace("ws-a", "机关第一党支部")  # renaming keeps the code and its drafts
+    assert store.workspace_name("ws-a") == "机关第一党支部" and len(store.named_workspaces()) == 2
+    store.add_version("ws-a", 1, "正文二\n", {}, "修改")
+    assert store.named_workspaces()[0].code == "ws-a"  # most recently used first

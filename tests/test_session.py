@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from core.config import LLMConfig, load_settings
 from history import HistoryStore
 from rag.draft import draft_report
 from rag.index import Index
 from rag.model_writer import LLMWriter
 from rag.offline import OfflineWriter
-from rag.outline import DraftOptions
+from rag.outline import DraftOptions, OutlinePlan, fact_rows
 from rag.retrieve import Retriever
-from rag.revise import revise
+from rag.revise import RevisionError, revise
 from rag.session import DraftSession
-from report import to_text
+from report import section_text, to_text
 from tests.conftest import CORPUS
 from tests.fakes import FakeChat, HashEmbedder
 
@@ -37,10 +39,11 @@ def test_session_saves_every_change_and_reopens_with_facts_and_flags(tmp_path: P
     chat.persona.invent_number = chat.persona.stubborn = True
     draft = draft_report(FACTS, OPTIONS, retriever, LLMWriter(chat))
     draft_id = session.start(draft, FACTS)
+    first = session.current.sections[0].title
     session.accept(revise(session.current, 0, "精简"))
     assert session.undo() and session.redo() and not session.redo()
     notes = [version.note for version in store.versions("ws-test", draft_id)]
-    assert notes == ["起草", "修改：精简", "撤销", "重做"]
+    assert notes == ["起草", f"修改“{first}”：精简", "撤销", "重做"]
     other = DraftSession(store, "ws-test")
     assert other.open(draft_id) == FACTS
     assert to_text(other.current) == to_text(session.current)
@@ -48,6 +51,38 @@ def test_session_saves_every_change_and_reopens_with_facts_and_flags(tmp_path: P
     assert DraftSession(store, "someone-else").history.drafts("someone-else") == []
     other.delete(draft_id)
     assert other.draft is None and store.drafts("ws-test") == []
+
+
+def test_hand_edits_and_restores_are_versions_and_a_reopened_draft_keeps_its_outline(tmp_path: Path) -> None:
+    retriever = hashed_retriever(tmp_path)
+    store = HistoryStore(tmp_path / "history.sqlite")
+    session = DraftSession(store, "ws-edit")
+    draft = draft_report(FACTS, OPTIONS, retriever, OfflineWriter())
+    draft_id = session.start(draft, FACTS)
+    drafted = to_text(session.current)
+    section = session.current.sections[1]
+    edited = section_text(section).replace(section.children[0].heading, "经手工改写的第一条", 1)
+    assert section.children[0].heading and session.edit("1", edited)
+    assert session.current.sections[1].children[0].heading.startswith("经手工改写的第一条")
+    assert not session.edit("1", edited)  # the same text again is no new version
+    assert session.edit("opening", "开篇一句。\n开篇第二句。") and session.current.opening == ["开篇一句。", "开篇第二句。"]
+    with pytest.raises(RevisionError, match="为空"):
+        session.edit("0", "  ")
+    with pytest.raises(RevisionError, match="不存在"):
+        session.edit("99", "一、某项工作")
+    assert session.undo() and session.current.opening != ["开篇一句。", "开篇第二句。"]
+    saved = store.versions("ws-edit", draft_id)
+    assert [v.note for v in saved] == ["起草", f"手工编辑“{section.title}”", "手工编辑“开篇”", "撤销"]
+    session.restore(saved[0], 1)
+    assert to_text(session.current) == drafted and store.versions("ws-edit", draft_id)[-1].note == "恢复到第 1 版（起草）"
+    reopened = DraftSession(store, "ws-edit")
+    reopened.open(draft_id)
+    assert reopened.draft.options == OPTIONS
+    assert reopened.draft.outline.to_dict() == draft.outline.to_dict()
+    plan = OutlinePlan.edit(reopened.draft.outline, reopened.draft.facts, FACTS)
+    assert plan.parts == OutlinePlan.edit(draft.outline, draft.facts, FACTS).parts
+    assert [row["归入"] for row in plan.facts] == [row["归入"] for row in fact_rows(draft.outline, draft.facts)]
+    assert all(row["归入"] for row in plan.facts)
 
 
 def test_collections_of_an_embedder_no_longer_used_are_dropped(tmp_path: Path) -> None:
@@ -93,7 +128,7 @@ def test_the_cli_saves_lists_and_revises_through_the_same_session(indexed_settin
                          "--instruction", "改为一是二是格式", env=env)
     assert revised.returncode == 0 and "新版本" in revised.stderr and "一是" in revised.stdout, revised.stderr
     listed = run_module("rag", "history", "cli-ws", env=env)
-    assert "2 个版本" in listed.stdout and "起草" in listed.stdout and "修改：改为一是二是格式" in listed.stdout
+    assert "2 个版本" in listed.stdout and "起草" in listed.stdout and "：改为一是二是格式" in listed.stdout
     store = HistoryStore(tmp_path / "data" / "history.sqlite")
     session = DraftSession(store, "cli-ws")
     assert session.open(1) == Path(facts).read_text(encoding="utf-8") and "一是" in to_text(session.current)
