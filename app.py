@@ -27,7 +27,7 @@ from rag.outline import STYLES, DraftOptions, Outline, OutlinePlan, current_choi
 from rag.revise import RevisionError, revise, sentence_diff
 from rag.session import DraftSession
 from rag.verify import marked
-from report import ROLE_LABELS, ReportLoadError, Role, parse_text, read_text, report_parts, to_markdown, to_text
+from report import ROLE_LABELS, Report, ReportLoadError, Role, parse_text, read_text, report_parts, to_markdown, to_text
 from report.docx import to_docx
 from report.load import parse_file_text
 
@@ -226,6 +226,16 @@ def show_draft(draft: Draft) -> None:
             st.warning(f"核对发现 {flagged} 处问题，已在正文中标出（导出的文档不带标记），请逐一核实。")
     for warning in draft.warnings:
         st.warning(warning)
+    if draft.previous_plans:
+        open_plans = [plan for plan in draft.previous_plans if plan.status == "open"]
+        with st.expander(f"去年计划的落实情况：{len(draft.previous_plans)} 项，{len(open_plans)} 项未见落实",
+                         expanded=bool(open_plans)):
+            for plan in draft.previous_plans:
+                if plan.status == "addressed":
+                    st.markdown(md_escape(f"✅ {plan.plan}") + "  \n" + md_escape("今年事实：" + "；".join(plan.facts)))
+                else:
+                    st.markdown(md_escape(f"⬜ {plan.plan}") + "  \n:orange[未见对应事实，已在草稿相应部分留【待补充】，"
+                                "请补写落实情况，或写入存在问题]")
     report = session.current or draft.report
     for key, title, text in report_parts(report):
         st.markdown(f"**{md_escape(title)}**")
@@ -297,12 +307,23 @@ def show_outline() -> Outline | None:
         return None
 
 
-def start_draft(facts: str, options: DraftOptions, outline: Outline | None) -> DraftRun:
+def previous_report() -> Report | None:
+    """Last year's report, when one was uploaded (ReportLoadError with a message when it cannot be read)."""
+    upload = state.get("previous_upload")
+    if upload is None:
+        return None
+    try:
+        return parse_file_text(read_text(upload.getvalue(), upload.name), upload.name)
+    except ReportLoadError as error:
+        raise ReportLoadError(f"去年的报告无法读取：{error}") from error
+
+
+def start_draft(facts: str, options: DraftOptions, outline: Outline | None, previous: Report | None) -> DraftRun:
     """Draft on a thread of its own: clicks elsewhere on the page, or closing it, do not stop the run,
     and the draft (or what a failed run wrote) is saved to the history when it ends."""
     writer = make_writer(settings)
-
-    return start_run(lambda progress: draft_report(facts, options, retriever, writer, progress, outline=outline),
+    return start_run(lambda progress: draft_report(facts, options, retriever, writer, progress, outline=outline,
+                                                   previous=previous),
                      lambda draft, complete: session.start(draft, facts, complete))
 
 
@@ -335,6 +356,9 @@ with tab_draft:
     columns[1].radio("条目格式", list(STYLES), format_func=STYLES.get, key="style")
     columns[2].checkbox("写存在问题", key="include_problems")
     columns[3].checkbox("写下一步打算", key="include_next_steps")
+    st.file_uploader(f"去年的工作报告（可选，.txt / .docx / .md，{MAX_UPLOAD_MB} MB 以内）：对照其“下一步打算”，"
+                     "看哪些今年已落实，未见落实的在草稿中留【待补充】", type=["txt", "docx", "md"], key="previous_upload",
+                     max_upload_size=MAX_UPLOAD_MB)
 
     try:
         retriever = open_retriever(str(settings.data_dir), str(settings.corpus_dir), settings.chroma_host,
@@ -353,6 +377,8 @@ with tab_draft:
         except (DraftInputError, ValueError) as error:
             show_error(str(error))
     outline_choice: Outline | None = None
+    if state.get("outline_note"):
+        st.info(state.pop("outline_note"))
     if state.outline:
         outline_choice = show_outline()
     run: DraftRun | None = state.get("draft_run")
@@ -368,14 +394,15 @@ with tab_draft:
             sheet = read_sheet(state.facts)
             outline = None
             if state.outline and state.outline.facts_text != state.facts:
-                st.info("事实已修改，已按新的事实重新归类、生成提纲（可在上方提纲中调整后再次起草）。")
+                state.outline_note = "事实已修改，已按新的事实重新归类、生成提纲（可在上方提纲中调整后再次起草）。"
                 plan_into_state(sheet)
             elif state.outline:
                 if outline_choice is None:
                     raise DraftInputError("提纲有误，请按上方提示修改后再起草")
                 outline = outline_choice
-            state.draft_run = start_draft(state.facts, draft_options(), outline)
-        except (DraftInputError, ValueError) as error:
+            state.draft_run = start_draft(state.facts, draft_options(), outline, previous_report())
+            st.rerun()  # drawn again with the buttons that would start another draft disabled
+        except (DraftInputError, ReportLoadError, ValueError) as error:
             show_error(str(error))
     if state.get("draft_run") is not None:
         show_run()

@@ -184,6 +184,15 @@ def cmd_draft(args: argparse.Namespace) -> int:
     if facts_text is None:
         return EXIT_BAD_INPUT
     options = _options(args)
+    previous = None
+    if args.previous:
+        from report import ReportLoadError, load_report
+
+        try:
+            previous = load_report(args.previous)
+        except (ReportLoadError, OSError) as error:
+            print(f"错误：去年的报告无法读取：{error}", file=sys.stderr)
+            return EXIT_BAD_INPUT
     if args.out and not Path(args.out).resolve().parent.is_dir():
         print(f"错误：输出文件夹不存在：{Path(args.out).resolve().parent}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -192,7 +201,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     writer = make_writer(settings)
     print(f"引擎：{writer.label}", file=sys.stderr)
     try:
-        draft = draft_report(facts_text, options, Retriever(index), writer, PrintProgress())
+        draft = draft_report(facts_text, options, Retriever(index), writer, PrintProgress(), previous=previous)
         status = EXIT_OK
     except DraftInputError as error:
         print(f"错误：{error}", file=sys.stderr)
@@ -201,6 +210,8 @@ def cmd_draft(args: argparse.Namespace) -> int:
         print(f"错误：{error}（已保留写出的部分）", file=sys.stderr)
         draft, status = error.draft, 1
     _print_checks(draft)
+    if previous is not None:
+        _print_plans(draft)
     if args.save:
         draft_id = _session(args.save).start(draft, facts_text, complete=status == EXIT_OK)
         print(f"已保存到工作区 {args.save}：草稿编号 {draft_id}（页面地址加 ?ws={args.save} 即可打开）", file=sys.stderr)
@@ -209,6 +220,17 @@ def cmd_draft(args: argparse.Namespace) -> int:
     else:
         _write_report(draft.report, args.out, unit=options.unit)
     return status
+
+
+def _print_plans(draft) -> None:
+    """Last year's plans and whether this year's facts carried them out, on stderr."""
+    if not draft.previous_plans:
+        print("注意：去年的报告中没有找到“下一步打算”部分，未作对照", file=sys.stderr)
+    for plan in draft.previous_plans:
+        if plan.status == "addressed":
+            print(f"去年计划（已落实）：{plan.plan} ← {'；'.join(plan.facts)}", file=sys.stderr)
+        else:
+            print(f"去年计划（未见落实，已在草稿中留【待补充】）：{plan.plan}", file=sys.stderr)
 
 
 def _print_checks(draft) -> None:
@@ -335,6 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--length", choices=["简短", "标准", "详细"], default="标准")
     draft.add_argument("--style", choices=["arabic", "shi"], default="arabic", help="条目格式：1. 或 一是")
     draft.add_argument("--out", help="输出文件：.md、.docx 或 .txt（默认打印 Markdown）")
+    draft.add_argument("--previous", metavar="FILE", help="去年的工作报告（.txt、.md、.docx）：对照其“下一步打算”")
     draft.add_argument("--save", type=workspace_arg, metavar="WORKSPACE", help="同时保存到这个工作区的历史（页面可打开）")
     draft.set_defaults(run=cmd_draft)
     history = commands.add_parser("history", help="列出一个工作区保存的草稿和版本")

@@ -1,6 +1,7 @@
 """Drafting: facts → themes → outline → section by section (retrieve, prompt, write, parse)."""
 from __future__ import annotations
 
+import copy
 import queue
 import re
 import time
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Generator, Protocol
 
 from core.llm import LLMError, drain
 from core.prompts import prompt_version
+from rag.continuity import PreviousPlan, match_plans, open_prompts, plan_items
 from rag.jobs import SectionJob, Usage, Written
 from rag.outline import DraftOptions, Outline, OutlineSection, plan_outline
 from rag.progress import Progress, SilentProgress
@@ -77,6 +79,7 @@ class Draft:
     repairs: int = 0  # repair calls made
     echoes: int = 0  # lines echoed from the prompt that were dropped
     prompt_version: str = field(default_factory=prompt_version)
+    previous_plans: list[PreviousPlan] = field(default_factory=list)  # last year's plans, addressed or open
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view: title, parts with text, role, sources and flags; model usage and repairs."""
@@ -95,6 +98,7 @@ class Draft:
                 "warnings": self.warnings, "sections": parts,
                 "flags": sum(len(flags) for flags in self.flags.values()),
                 "usage": {**asdict(self.usage), "repair_calls": self.repairs, "echoed_lines_removed": self.echoes},
+                "previous_plans": [plan.to_dict() for plan in self.previous_plans],
                 "text": to_text(self.report)}
 
     def meta(self) -> dict[str, Any]:
@@ -102,7 +106,8 @@ class Draft:
         return {"flags": {key: [flag.to_dict() for flag in flags] for key, flags in self.flags.items()},
                 "usage": asdict(self.usage), "repairs": self.repairs, "echoes": self.echoes,
                 "prompt_version": self.prompt_version,
-                "outline": self.outline.to_dict() if self.outline else None}
+                "outline": self.outline.to_dict() if self.outline else None,
+                "previous_plans": [plan.to_dict() for plan in self.previous_plans]}
 
     def _part(self, key: str, role: str, heading: str, text: str) -> dict[str, Any]:
         return {"key": key, "role": role, "heading": heading, "text": text,
@@ -129,6 +134,7 @@ def restore_draft(text: str, sources: dict[str, list[dict[str, str]]], facts_tex
     draft.repairs, draft.echoes = meta.get("repairs", 0), meta.get("echoes", 0)
     draft.prompt_version = meta.get("prompt_version", draft.prompt_version)
     draft.outline = Outline.from_dict(meta["outline"]) if meta.get("outline") else None
+    draft.previous_plans = [PreviousPlan.from_dict(item) for item in meta.get("previous_plans", [])]
     return draft
 
 
@@ -202,6 +208,22 @@ def section_from_text(text: str, heading_line: str, role: Role) -> Section:
     return section
 
 
+def item_style(section: Section) -> Style:
+    """The numbering style of the section's items (default 1.)."""
+    styles = [child.marker.style for child in section.children if child.marker]
+    return styles[0] if styles else Style.ARABIC
+
+
+def append_items(section: Section, texts: list[str]) -> Section:
+    """A copy of the section with one numbered item a text after its items, in their style."""
+    new = copy.deepcopy(section)
+    style = item_style(section)
+    for text in texts:
+        number = sum(1 for child in new.children if child.marker and child.marker.style == style) + 1
+        new.children.append(section_from_text("", f"{format_marker(style, number)}{text}", section.role))
+    return new
+
+
 @dataclass
 class _Outcome:
     """What became of one part: written, or failed with whatever text arrived."""
@@ -218,8 +240,11 @@ def draft_report(
     writer: Writer,
     progress: Progress | None = None,
     outline: Outline | None = None,
+    previous: Report | None = None,
 ) -> Draft:
     """Draft a whole report, up to ``writer.concurrency`` parts at once, in the outline's order.
+    With last year's report (``previous``), its plans are matched with the facts; each open one is left
+    as a 【待补充】 prompt in the part it belongs to.
 
     Raises DraftInputError on bad facts, DraftError (with every part that was written, and the parts
     that failed marked 【待补充】) when a model call fails."""
@@ -233,6 +258,9 @@ def draft_report(
     progress.stage("生成提纲")
     draft = Draft(Report(title=outline.title), outline, facts, options, writer.label, writer.offline,
                   warnings=fact_notes(sheet, options.year_number))
+    if previous is not None:
+        draft.previous_plans = match_plans(plan_items(previous), facts, options.year_number)
+    prompts = open_prompts(draft.previous_plans, outline, facts)
     jobs = _jobs(outline, facts, options, retriever, None if writer.offline else retriever.copy_guard())
     noted = len(writer.warnings)
     waited = time.perf_counter()
@@ -240,10 +268,10 @@ def draft_report(
     if not writer.offline:
         draft.llm_seconds = time.perf_counter() - waited
     failed = []
-    for job, outcome in zip(jobs, outcomes):
+    for number, (job, outcome) in enumerate(zip(jobs, outcomes)):
         name = job.heading_line or job.part.heading
         if outcome.written is not None:
-            _attach(draft, job, outcome.written)
+            _attach(draft, job, outcome.written, prompts.get(number, []))
             continue
         failed.append(f"“{name}”：{outcome.error}")
         partial = clean_answer(outcome.partial, job.heading_line) if outcome.partial else ""
@@ -316,8 +344,9 @@ def _run(jobs: list[SectionJob], writer: Writer, progress: Progress, workers: in
         return [future.result() for future in futures]
 
 
-def _attach(draft: Draft, job: SectionJob, written: Written) -> None:
-    """Add one written part to the draft's report, with its sources, flags and usage."""
+def _attach(draft: Draft, job: SectionJob, written: Written, prompts: list[str] = ()) -> None:
+    """Add one written part to the draft's report, with its sources, flags and usage; ``prompts`` (for
+    the secretary to fill in) become its last items."""
     sources = [Source.from_hit(hit) for hit in job.exemplars]
     lines = [line for line in written.text.splitlines() if line.strip()]
     if job.part.role == Role.OPENING:
@@ -328,7 +357,8 @@ def _attach(draft: Draft, job: SectionJob, written: Written) -> None:
         draft.report.closing = lines
     else:
         key = str(len(draft.report.sections))
-        draft.report.sections.append(section_from_text("\n".join(lines), job.heading_line, job.part.role))
+        section = section_from_text("\n".join(lines), job.heading_line, job.part.role)
+        draft.report.sections.append(append_items(section, list(prompts)) if prompts else section)
     draft.sources[key] = sources
     if written.flags:
         draft.flags[key] = list(written.flags)

@@ -10,7 +10,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from rag.draft import clean_answer, section_from_text
+from rag.draft import append_items, clean_answer, item_style, section_from_text
 from core.llm import LLMError, OpenAIChat
 from rag.offline import item_text
 from core.prompts import render_prompt
@@ -59,22 +59,13 @@ def _replace(report: Report, index: int, section: Section) -> Report:
     return Report(report.title, list(report.opening), sections, list(report.closing))
 
 
-def item_style(section: Section) -> Style:
-    """The numbering style of the section's items (default 1.)."""
-    styles = [child.marker.style for child in section.children if child.marker]
-    return styles[0] if styles else Style.ARABIC
-
-
 def add_facts(section: Section, facts: list[Fact]) -> Section:
     """The section with new numbered items, one a fact, after the existing ones."""
-    new = copy.deepcopy(section)
     style = item_style(section)
-    for fact in facts:
-        number = sum(1 for c in new.children if c.marker and c.marker.style == style) + 1
-        if style in CHINESE_STYLES and number > MAX_CHINESE:
-            raise RevisionError(f"本节已有 {number - 1} 条，超过“一是…九十九是”的范围，请先改为1.2.格式")
-        item = section_from_text("", f"{format_marker(style, number)}{item_text(fact)}", section.role)
-        new.children.append(item)
+    number = sum(1 for c in section.children if c.marker and c.marker.style == style) + len(facts)
+    if style in CHINESE_STYLES and number > MAX_CHINESE:
+        raise RevisionError(f"本节将有 {number} 条，超过“一是…九十九是”的范围，请先改为1.2.格式")
+    new = append_items(section, [item_text(fact) for fact in facts])
     new.paragraphs = [p for p in new.paragraphs if not p.startswith("【待补充")]
     return new
 

@@ -436,3 +436,34 @@ def test_corpus_text_is_never_live_markdown(indexed_settings: Settings, tmp_path
     assert any("evil\\.txt · 一、\\[点我\\]\\(http" in c for c in captions)
     assert not any("[点我](" in c for c in captions), "a Markdown link in a corpus heading is shown as text"
     assert any("\\*\\*推动\\*\\*" in c for c in captions), "masks and bold marks are shown as written"
+
+
+def test_a_running_draft_survives_clicks_elsewhere_and_a_closed_page(indexed_settings: Settings, monkeypatch) -> None:
+    with FakeOpenAIServer() as server:
+        server.tokens_per_second = 400  # slow enough that the page is used while the parts are written
+        for name, value in (("REPORT_DATA_DIR", str(indexed_settings.data_dir)),
+                            ("REPORT_CORPUS_DIR", str(indexed_settings.corpus_dir)), ("LLM_BASE_URL", server.base_url),
+                            ("LLM_API_KEY", "sk-x"), ("LLM_MODEL", "fake-model")):
+            monkeypatch.setenv(name, value)
+        page = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+        page.query_params["ws"] = f"run{uuid.uuid4().hex[:8]}"
+        page.run()
+        page.button(key="load_example").click().run()
+        page.button(key="draft_button").click().run()
+        run = page.session_state["draft_run"]
+        assert not run.finished and page.button(key="draft_button").disabled, "one draft at a time"
+        page.text_input(key="unit").input("后勤党支部").run()  # another widget: a rerun of the page
+        page.run()
+        assert not run.finished and page.session_state["draft_run"] is run
+        del page  # the browser tab is closed while the draft is written
+        assert run.wait(120) and not run.error
+        store = HistoryStore(indexed_settings.data_dir / "history.sqlite")
+        kept = [item for item in store.drafts(run_workspace(store, run.draft_id)) if item.id == run.draft_id]
+        assert kept and kept[0].engine.startswith("大模型") and "全年召开" in kept[0].facts
+
+
+def run_workspace(store: HistoryStore, draft_id: int) -> str:
+    import sqlite3
+
+    with sqlite3.connect(store.path) as db:
+        return db.execute("SELECT workspace FROM drafts WHERE id = ?", (draft_id,)).fetchone()[0]
