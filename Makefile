@@ -39,10 +39,12 @@ bench: setup browser
 	$(BIN)/python -m bench.placement
 	$(BIN)/python -m bench.proofread
 	$(BIN)/python -m bench.honours
+	$(BIN)/python -m bench.continuity
 	$(BIN)/python -m bench.retrieval
 	$(BIN)/python -m bench.scoring
 	$(BIN)/python -m bench.drafting
 	$(BIN)/python -m bench.app
+	$(BIN)/python -m bench.docx_layout
 
 # Mutation testing (slow, not in the test run): mutmut mutates the modules named in setup.cfg and runs
 # the fast tests that cover each mutant; then the score per module is printed.

@@ -2,8 +2,9 @@
 
 Title 方正小标宋简体 二号 centred, not bold, broken (when longer than a line) between words; body
 仿宋_GB2312 三号 with a two-character first-line indent; level-1 headings 黑体, level-2 楷体_GB2312,
-item markers in the body face, never bold; A4 with the standard margins; 28 pt line spacing; page
-numbers “— 1 —” in 4号 at the outer side of the footer; an optional signature block (unit, date).
+item markers in the body face, never bold; A4 with the standard margins (text block 156 × 225 mm) and
+the standard grid of 22 lines × 28 characters; page numbers “— 1 —” in 4号 at the outer side of the
+footer; an optional signature block (unit, date).
 Fonts are named for East Asian text; where one is not installed, Word/WPS/LibreOffice substitute a
 similar face (with a fallback named for Latin text), so the document still opens and reads well.
 """
@@ -36,7 +37,13 @@ class Fonts:
 SIZE_TITLE = Pt(22)  # 二号
 SIZE_BODY = Pt(16)  # 三号
 SIZE_PAGE_NUMBER = Pt(14)  # 4号
-LINE = Pt(28)
+# The grid: 22 lines in the 225 mm text block (579 twips = 28.95 pt a line, a line grid every
+# application honours) and 28 characters of 三号 in its 156 mm width (442.2 pt): each character is
+# set 0.25 pt tighter (15.75 pt), since a character grid of 15.79 pt is read differently by Word
+# (characters squeezed into the cell) and LibreOffice (a 16 pt character takes two cells).
+LINE_PITCH_TWIPS = 579
+CHAR_SPACING_TWIPS = -5  # 1/20 pt
+LINE = Pt(LINE_PITCH_TWIPS / 20)
 TITLE_CHARS = 20  # characters of 二号 on one line of the 15.6 cm text width
 TODO_DATE = "【待补充：成文日期】"
 
@@ -125,6 +132,41 @@ def _page_numbers(document, fonts: Fonts) -> None:
         _font(paragraph.add_run(" —"), fonts.body, SIZE_PAGE_NUMBER, fonts)
 
 
+# What may follow a property in its parent, in the schema's order (ECMA-376 CT_RPr, CT_PPr): Word
+# rejects a document whose properties are out of order.
+FOLLOWING = {
+    "w:spacing": ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr",
+                  "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
+                  "w:specVanish", "w:oMath"),
+    "w:snapToGrid": ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                     "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
+                     "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange"),
+}
+
+
+def _add_in_order(properties, tag: str, value: str) -> None:
+    """Add a property element where the schema puts it."""
+    properties.insert_element_before(properties.makeelement(qn(tag), {qn("w:val"): value}), *FOLLOWING[tag])
+
+
+def _grid(document, fonts: Fonts) -> None:
+    """The 22 × 28 grid: a line grid of 22 lines on the page, and a default font of 三号 in the body
+    face set tight enough for 28 characters a line."""
+    normal = document.styles["Normal"]
+    normal.font.size = SIZE_BODY
+    normal.font.name = fonts.latin
+    properties = normal.element.get_or_add_rPr()
+    properties.get_or_add_rFonts().set(qn("w:eastAsia"), fonts.body)
+    _add_in_order(properties, "w:spacing", str(CHAR_SPACING_TWIPS))
+    section = document.sections[0]._sectPr
+    grid = section.find(qn("w:docGrid"))
+    if grid is None:
+        grid = section.makeelement(qn("w:docGrid"), {})
+        section.append(grid)
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
+
+
 def to_docx(report: Report, fonts: Fonts = Fonts(), unit: str | None = None, date: str = "") -> bytes:
     """The report as .docx bytes; with ``unit`` (even empty) a signature block ends it: the unit (or
     【待补充】) and the date (or 【待补充：成文日期】), right-aligned."""
@@ -133,10 +175,12 @@ def to_docx(report: Report, fonts: Fonts = Fonts(), unit: str | None = None, dat
     page.page_width, page.page_height = Cm(21), Cm(29.7)
     page.top_margin, page.bottom_margin = Cm(3.7), Cm(3.5)
     page.left_margin, page.right_margin = Cm(2.8), Cm(2.6)
+    _grid(document, fonts)
     _page_numbers(document, fonts)
     if report.title:
         title = _paragraph(document, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
         title.paragraph_format.line_spacing = Pt(36)
+        _add_in_order(title._p.get_or_add_pPr(), "w:snapToGrid", "0")  # its own 36 pt lines, off the grid
         title.paragraph_format.space_after = Pt(16)
         for number, line in enumerate(title_lines(report.title)):
             if number:

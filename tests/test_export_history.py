@@ -49,7 +49,7 @@ def test_docx_layout_follows_the_official_format() -> None:
     assert east_asian_font(heading2.runs[1]) == "仿宋_GB2312", "the body after a run-in heading is 仿宋"
     body = document.paragraphs[1]
     assert east_asian_font(body.runs[0]) == "仿宋_GB2312" and body.paragraph_format.first_line_indent == Pt(32)
-    assert body.paragraph_format.line_spacing == Pt(28) and body.paragraph_format.space_after == Pt(0)
+    assert body.paragraph_format.line_spacing == Pt(28.95) and body.paragraph_format.space_after == Pt(0)
     assert body.paragraph_format.space_before == Pt(0) and body.paragraph_format.line_spacing_rule == 4  # EXACTLY
     assert body.runs[0].font.size == Pt(16) and body.runs[0].font.name == "Times New Roman"
     listed = docx.Document(io.BytesIO(to_docx(parse_text("一、甲\n1.加强学习。组织学习18次。\n2.\n（1）党课。"))))
@@ -57,6 +57,23 @@ def test_docx_layout_follows_the_official_format() -> None:
     assert len(items) == 3 and all(run.bold is False and east_asian_font(run) == "仿宋_GB2312"
                                    for p in items for run in p.runs), "item markers in the body face, never bold"
     assert heading1.runs[0].bold is False
+
+
+def test_docx_has_the_grid_of_22_lines_of_28_characters() -> None:
+    document = docx.Document(io.BytesIO(to_docx(parse_text("一、甲\n1.加强学习。"))))
+    page = document.sections[0]
+    grid = page._sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:type")) == "linesAndChars"
+    line_pitch = int(grid.get(qn("w:linePitch"))) / 20  # twips → pt
+    normal = document.styles["Normal"]
+    assert normal.font.size == Pt(16) and normal.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    char_pitch = normal.font.size.pt + int(grid.get(qn("w:charSpace"))) / 4096
+    text_height = page.page_height.pt - page.top_margin.pt - page.bottom_margin.pt
+    text_width = page.page_width.pt - page.left_margin.pt - page.right_margin.pt
+    assert int(text_height // line_pitch) == 22 and int(text_height // (line_pitch + 0.5)) == 21, "exactly 22 lines"
+    assert round(text_width / char_pitch, 2) == 28.0
+    body = document.paragraphs[-1]
+    assert body.paragraph_format.line_spacing.pt == line_pitch, "body lines follow the grid's pitch"
 
 
 def test_docx_has_page_numbers_at_the_outer_side_and_a_signature_block() -> None:
@@ -71,7 +88,7 @@ def test_docx_has_page_numbers_at_the_outer_side_and_a_signature_block() -> None
     unit, date = document.paragraphs[-2], document.paragraphs[-1]
     assert (unit.text, date.text) == ("机关第一党支部", "【待补充：成文日期】") and unit.alignment == date.alignment == 2
     assert unit.paragraph_format.right_indent == date.paragraph_format.right_indent == Pt(64)
-    assert unit.paragraph_format.space_before == Pt(28) and date.paragraph_format.space_before == Pt(0)
+    assert unit.paragraph_format.space_before == Pt(28.95) and date.paragraph_format.space_before == Pt(0)
     assert unit.paragraph_format.first_line_indent is None and unit.runs[0].font.size == Pt(16)
     assert east_asian_font(unit.runs[0]) == "仿宋_GB2312"
     dated = docx.Document(io.BytesIO(to_docx(report, unit="", date="2025年1月10日")))
