@@ -60,20 +60,25 @@ def test_docx_layout_follows_the_official_format() -> None:
 
 
 def test_docx_has_the_grid_of_22_lines_of_28_characters() -> None:
-    document = docx.Document(io.BytesIO(to_docx(parse_text("一、甲\n1.加强学习。"))))
+    document = docx.Document(io.BytesIO(to_docx(parse_text("机关第一党支部2024年度工作总结\n一、甲\n1.加强学习。"))))
     page = document.sections[0]
     grid = page._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
+    assert grid.get(qn("w:type")) == "lines"
     line_pitch = int(grid.get(qn("w:linePitch"))) / 20  # twips → pt
     normal = document.styles["Normal"]
     assert normal.font.size == Pt(16) and normal.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
-    char_pitch = normal.font.size.pt + int(grid.get(qn("w:charSpace"))) / 4096
+    properties = [child.tag.split("}")[1] for child in normal.element.rPr]
+    assert properties.index("spacing") < properties.index("sz"), "run properties in the schema's order"
+    char_pitch = normal.font.size.pt + int(normal.element.rPr.find(qn("w:spacing")).get(qn("w:val"))) / 20
     text_height = page.page_height.pt - page.top_margin.pt - page.bottom_margin.pt
     text_width = page.page_width.pt - page.left_margin.pt - page.right_margin.pt
     assert int(text_height // line_pitch) == 22 and int(text_height // (line_pitch + 0.5)) == 21, "exactly 22 lines"
-    assert round(text_width / char_pitch, 2) == 28.0
+    assert int(text_width // char_pitch) == 28 and int(text_width // (char_pitch + 0.1)) == 27, "exactly 28 characters"
     body = document.paragraphs[-1]
     assert body.paragraph_format.line_spacing.pt == line_pitch, "body lines follow the grid's pitch"
+    title = document.paragraphs[0]._p.pPr
+    assert title.find(qn("w:snapToGrid")).get(qn("w:val")) == "0" and title.index(title.find(qn("w:snapToGrid"))) < \
+        title.index(title.find(qn("w:spacing"))), "the title keeps its 36 pt lines, its properties in order"
 
 
 def test_docx_has_page_numbers_at_the_outer_side_and_a_signature_block() -> None:
