@@ -401,6 +401,7 @@ with tab_draft:
                     raise DraftInputError("提纲有误，请按上方提示修改后再起草")
                 outline = outline_choice
             state.draft_run = start_draft(state.facts, draft_options(), outline, previous_report())
+            state.draft_run.wait(1.0)  # a quick (offline) draft is shown at once, not at the next refresh
             st.rerun()  # drawn again with the buttons that would start another draft disabled
         except (DraftInputError, ReportLoadError, ValueError) as error:
             show_error(str(error))

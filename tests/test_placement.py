@@ -126,12 +126,15 @@ def test_a_hundred_facts_in_one_theme_draft_in_either_item_style(retriever) -> N
 
 
 def test_a_placement_as_json() -> None:
-    from rag.placement import place
+    from rag.placement import Placement, place
 
     sure = place(Fact("全年召开支部党员大会4次"))
     data = sure.to_dict()
     assert data == {"role": "achievement", "theme": sure.theme, "confidence": round(sure.confidence, 3),
-                    "unsure": False, "reasons": list(sure.reasons)}
+                    "unsure": False, "reasons": list(sure.reasons), "labelled": False}
+    assert Placement.from_dict(data) == Placement(sure.role, sure.theme, round(sure.confidence, 3), sure.reasons)
+    labelled = place(Fact("明年建设党员活动室", label=Role.ACHIEVEMENT))
+    assert Placement.from_dict(labelled.to_dict()) == labelled and labelled.to_dict()["labelled"] is True
     assert data["reasons"] and isinstance(data["reasons"], list) and 0.75 <= data["confidence"] <= 1
     plan = place(Fact("明年将建设党员活动室")).to_dict()
     assert plan["role"] == "next_steps" and plan["theme"] != ""
