@@ -187,12 +187,12 @@ with st.sidebar:
                 (st.success if kind == "success" else st.error)(note)
     ws_name = history.workspace_name(workspace)
     named = [item for item in history.named_workspaces() if item.code != workspace]
-    with st.expander(f"工作区：{ws_name or workspace}", expanded=not ws_name and bool(named)):
+    kind, note = state.pop("ws_note", ("", ""))
+    with st.expander(f"工作区：{ws_name or workspace}", expanded=bool(note) or (not ws_name and bool(named))):
         st.caption("内网使用，无需登录。草稿保存在本工作区；收藏本页地址即可回来。命名后的工作区列在这里，"
                    "本服务器上的所有人都能看到并打开；不命名则只能凭地址找回。")
         st.text_input("工作区名称", key="ws_name", placeholder=ws_name or "如：机关第一党支部")
         st.button("命名" if not ws_name else "改名", key="ws_name_save", on_click=name_workspace)
-        kind, note = state.pop("ws_note", ("", ""))
         if note:
             (st.success if kind == "success" else st.error)(note)
         if named:

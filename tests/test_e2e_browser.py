@@ -37,7 +37,9 @@ def draft_in_browser(page, url: str, prefix: str, previous: Path | None = None) 
     fill(page, "单位（支部名称）", "机关第一党支部")
     fill(page, "年度", "2024")
     if previous is not None:
-        page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files(str(previous))
+        page.wait_for_timeout(500)  # the reruns from the fields above have settled
+        page.locator("[data-testid='stFileUploader']").filter(has_text="去年的工作报告").locator(
+            "input[type='file']").set_input_files(str(previous))
         page.get_by_text(previous.name).wait_for()
     shot(page, f"{prefix}1-facts")
     page.get_by_role("button", name="② 起草全文").click()
@@ -96,7 +98,7 @@ def test_offline_flow_in_a_real_browser(indexed_settings: Settings, tmp_path: Pa
         page.get_by_text("机关第一党支部2024年度工作总结").first.wait_for()
         page.get_by_text("3 个版本").first.wait_for()
         page.get_by_text("版本（3）：查看、比较、恢复").click()
-        page.get_by_text("手工编辑“开篇”").first.wait_for()
+        page.get_by_text("手工编辑“开篇”").first.wait_for(state="attached")  # a cell of the versions table
         page.get_by_label("与之比较").click()
         page.get_by_role("option", name="第 1 版").click()
         page.get_by_text("从第 1 版到第 3 版的改动").wait_for()
@@ -110,7 +112,8 @@ def test_offline_flow_in_a_real_browser(indexed_settings: Settings, tmp_path: Pa
         page.get_by_role("tab", name="起草").click()
         assert page.get_by_label("单位（支部名称）", exact=True).input_value() == "机关第一党支部", "reopened with its options"
 
-        fill(page, "工作区名称", "机关第一党支部")  # name the workspace: found again from a bare address
+        page.get_by_text(f"工作区：{workspace}").click()  # name the workspace: found again from a bare address
+        fill(page, "工作区名称", "机关第一党支部")
         page.get_by_role("button", name="命名").click()
         page.get_by_text("已命名").wait_for()
         page.goto(base)
@@ -142,7 +145,7 @@ def test_corpus_upload_in_a_real_browser(indexed_settings: Settings, tmp_path: P
     with streamlit_app(settings, tmp_path / "app.log") as base, browser_page() as page:
         page.goto(f"{base}/?ws=e2ecorpus")
         page.get_by_role("tab", name="语料").click()
-        uploader = page.locator("[data-testid='stFileUploader'] input[type='file']").last
+        uploader = page.locator("[data-testid='stFileUploader']").filter(has_text="添加报告").locator("input[type='file']")
         uploader.set_input_files(str(binary))
         page.get_by_text("scan.txt").wait_for()  # the upload reached the app before the click
         page.get_by_role("button", name="加入语料库").click()
@@ -174,13 +177,14 @@ def test_a_model_set_on_the_page_in_a_real_browser(indexed_settings: Settings, t
         page.get_by_text("接入大模型").click()
         fill(page, "接口地址", server.base_url)
         fill(page, "模型名称", "page-model")
-        fill(page, "密钥", "sk-typed-on-the-page")
-        page.get_by_role("button", name="使用并测试连接").click()
+        page.get_by_label("密钥", exact=True).fill("sk-typed-on-the-page")
+        page.get_by_role("button", name="使用并测试连接").click()  # straight from the key field, as people do
         page.get_by_text("连接成功").wait_for()
         page.get_by_text("大模型：page-model").first.wait_for()
         assert page.get_by_label("密钥", exact=True).input_value() == "", "the key is never shown back"
         shot(page, "page-model")
         page.get_by_role("button", name="载入示例").click()
+        page.get_by_text("全年召开支部党员大会4次").first.wait_for()
         page.get_by_role("button", name="② 起草全文").click()
         page.get_by_text("起草完成").wait_for()
         assert "sk-typed-on-the-page" not in page.content()
