@@ -56,6 +56,7 @@ def test_offline_flow_in_a_real_browser(indexed_settings: Settings, tmp_path: Pa
         assert page.get_by_text("离线模式").first.is_visible()
         page.get_by_text("去年计划的落实情况：5 项，3 项未见落实").wait_for()
         assert page.get_by_text("【待补充：去年计划“做好发展党员工作").first.is_visible()
+        page.get_by_text("去年计划的落实情况").scroll_into_view_if_needed()
         shot(page, "offline-2b-previous-plans")
 
         with page.expect_download() as download_info:
