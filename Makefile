@@ -51,7 +51,7 @@ bench: setup browser
 mutation: setup
 	rm -rf mutants
 	$(BIN)/mutmut run > /dev/null || true
-	$(BIN)/python -m bench.mutation
+	$(BIN)/python -m bench.mutation --recheck
 
 # Once, not in the test run: draft against a real OpenAI-compatible server on this machine — llama.cpp
 # (compiled from source the first time, about 5 minutes on 2 cores) with the tiny Gemma 3 270M from PyPI.

@@ -35,6 +35,16 @@ if TYPE_CHECKING:
     from rag.retrieve import Retriever
 
 st.set_page_config(page_title="党支部工作报告起草助手", page_icon="📝", layout="wide")
+# Streamlit's file uploader speaks English ("Upload", "200MB per file"); every uploader here takes the
+# same files and limit, so one fixed style sheet says it in Chinese (no user text is ever HTML).
+UPLOADER_CSS = f"""<style>
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+  content: "拖入文件，或点左侧按钮选择 · 每个文件 {MAX_UPLOAD_MB} MB 以内 · TXT、DOCX、MD"; font-size: 14px; }}
+[data-testid="stFileUploaderDropzone"] button p {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] button p::after {{ content: "选择文件"; font-size: 14px; }}
+</style>"""
+st.html(UPLOADER_CSS)
 
 KINDS = ["年度工作总结", "先锋支部创建汇报", "两年工作总结", "半年工作总结"]
 LENGTHS = ["简短", "标准", "详细"]
@@ -542,7 +552,8 @@ with tab_score:
     if source == "粘贴文本":
         st.text_area("粘贴报告全文", key="score_text", height=200)
     elif source == "上传文件":
-        st.file_uploader("上传报告（.txt / .md / .docx）", type=["txt", "md", "docx"], key="score_upload")
+        st.file_uploader(f"上传报告（.txt / .md / .docx，{MAX_UPLOAD_MB} MB 以内）", type=["txt", "md", "docx"],
+                         key="score_upload", max_upload_size=MAX_UPLOAD_MB)
     st.checkbox("同时核对事实（使用“起草”页的事实）", value=bool(state.facts.strip()), key="score_with_facts")
     if st.button("开始评分", key="score"):
         score_into_state(source)

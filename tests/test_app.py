@@ -52,6 +52,17 @@ def click_draft(page: AppTest) -> AppTest:
     return page
 
 
+def model_page(settings: Settings, monkeypatch: pytest.MonkeyPatch, server) -> AppTest:
+    """The page in a workspace of its own, with the fake model server configured by environment."""
+    for name, value in (("REPORT_DATA_DIR", str(settings.data_dir)), ("REPORT_CORPUS_DIR", str(settings.corpus_dir)),
+                        ("LLM_BASE_URL", server.base_url), ("LLM_API_KEY", "sk-x"), ("LLM_MODEL", "fake-model")):
+        monkeypatch.setenv(name, value)
+    page = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    page.query_params["ws"] = f"model{uuid.uuid4().hex[:8]}"
+    page.run()
+    return page
+
+
 def saved(page: AppTest, settings: Settings) -> list:
     return HistoryStore(settings.data_dir / "history.sqlite").drafts(page.query_params["ws"])
 
@@ -300,13 +311,7 @@ def test_a_model_draft_shows_its_flags_highlighted_and_keeps_them_out_of_the_exp
                                                                                   monkeypatch) -> None:
     with FakeOpenAIServer() as server:
         server.persona = Persona(invent_number=True, invent_honour=True, stubborn=True)
-        for name, value in (("REPORT_DATA_DIR", str(indexed_settings.data_dir)),
-                            ("REPORT_CORPUS_DIR", str(indexed_settings.corpus_dir)), ("LLM_BASE_URL", server.base_url),
-                            ("LLM_API_KEY", "sk-x"), ("LLM_MODEL", "fake-model")):
-            monkeypatch.setenv(name, value)
-        page = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
-        page.query_params["ws"] = f"flag{uuid.uuid4().hex[:8]}"
-        page.run()
+        page = model_page(indexed_settings, monkeypatch, server)
         page.button(key="load_example").click().run()
         click_draft(page)
         shown = texts(page)
@@ -441,13 +446,7 @@ def test_corpus_text_is_never_live_markdown(indexed_settings: Settings, tmp_path
 def test_a_running_draft_survives_clicks_elsewhere_and_a_closed_page(indexed_settings: Settings, monkeypatch) -> None:
     with FakeOpenAIServer() as server:
         server.tokens_per_second = 400  # slow enough that the page is used while the parts are written
-        for name, value in (("REPORT_DATA_DIR", str(indexed_settings.data_dir)),
-                            ("REPORT_CORPUS_DIR", str(indexed_settings.corpus_dir)), ("LLM_BASE_URL", server.base_url),
-                            ("LLM_API_KEY", "sk-x"), ("LLM_MODEL", "fake-model")):
-            monkeypatch.setenv(name, value)
-        page = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
-        page.query_params["ws"] = f"run{uuid.uuid4().hex[:8]}"
-        page.run()
+        page = model_page(indexed_settings, monkeypatch, server)
         page.button(key="load_example").click().run()
         page.button(key="draft_button").click().run()
         run = page.session_state["draft_run"]
