@@ -445,7 +445,7 @@ def test_corpus_text_is_never_live_markdown(indexed_settings: Settings, tmp_path
 
 def test_a_running_draft_survives_clicks_elsewhere_and_a_closed_page(indexed_settings: Settings, monkeypatch) -> None:
     with FakeOpenAIServer() as server:
-        server.tokens_per_second = 400  # slow enough that the page is used while the parts are written
+        server.tokens_per_second = 40  # slow enough that the page is used while the parts are written
         page = model_page(indexed_settings, monkeypatch, server)
         page.button(key="load_example").click().run()
         page.button(key="draft_button").click().run()
