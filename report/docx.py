@@ -158,11 +158,7 @@ def _grid(document, fonts: Fonts) -> None:
     properties = normal.element.get_or_add_rPr()
     properties.get_or_add_rFonts().set(qn("w:eastAsia"), fonts.body)
     _add_in_order(properties, "w:spacing", str(CHAR_SPACING_TWIPS))
-    section = document.sections[0]._sectPr
-    grid = section.find(qn("w:docGrid"))
-    if grid is None:
-        grid = section.makeelement(qn("w:docGrid"), {})
-        section.append(grid)
+    grid = document.sections[0]._sectPr.find(qn("w:docGrid"))  # python-docx's template has one
     grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
 

@@ -67,6 +67,7 @@ def test_docx_has_the_grid_of_22_lines_of_28_characters() -> None:
     line_pitch = int(grid.get(qn("w:linePitch"))) / 20  # twips → pt
     normal = document.styles["Normal"]
     assert normal.font.size == Pt(16) and normal.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert normal.font.name == "Times New Roman"
     properties = [child.tag.split("}")[1] for child in normal.element.rPr]
     assert properties.index("spacing") < properties.index("sz"), "run properties in the schema's order"
     char_pitch = normal.font.size.pt + int(normal.element.rPr.find(qn("w:spacing")).get(qn("w:val"))) / 20
@@ -123,6 +124,22 @@ def test_a_long_title_breaks_between_words_and_reads_back_whole() -> None:
     data = to_docx(report)
     assert docx.Document(io.BytesIO(data)).paragraphs[0]._p.xml.count("<w:br/>") == len(lines) - 1
     assert read_text(data, "x.docx").splitlines()[0] == title
+
+
+@pytest.mark.parametrize("title, lines", [
+    ("某某县机关第一党支部二〇二四年度工作总结", ["某某县机关第一党支部二〇二四年度工作总结"]),  # 20: one line
+    ("中国共产党某某省某某厅机关第一党支部工作报告", ["中国共产党某某省某某厅", "机关第一党支部工作报告"]),  # halves
+    ("中共某某市某某区某某街道某某社区第一党支部委员会2024年度工作总结",
+     ["中共某某市某某区某某街道某某社区", "第一党支部委员会2024年度工作总结"]),  # the word end nearest the middle
+    ("某" * 26, ["某" * 12, "某" * 14]),
+    ("A" * 25, ["A" * 20, "A" * 5]),  # one long word: cut at the line's width
+    ("中共某某市某某区某某街道某某社区第一党支部委员会2024年度党建工作和党风廉政建设工作总结",  # three lines: the
+     ["中共某某市某某区某某街道某某社区第一", "党支部委员会2024年度党建", "工作和党风廉政建设工作总结"]),  # first as full as fits
+])
+def test_title_lines_break_at_the_word_end_nearest_the_middle(title: str, lines: list[str]) -> None:
+    from report.docx import title_lines
+
+    assert title_lines(title) == lines
 
 
 def test_history_saves_versions_and_survives_reopening(tmp_path: Path) -> None:

@@ -135,6 +135,8 @@ def test_a_placement_as_json() -> None:
     assert Placement.from_dict(data) == Placement(sure.role, sure.theme, round(sure.confidence, 3), sure.reasons)
     labelled = place(Fact("明年建设党员活动室", label=Role.ACHIEVEMENT))
     assert Placement.from_dict(labelled.to_dict()) == labelled and labelled.to_dict()["labelled"] is True
+    older = {key: value for key, value in data.items() if key != "labelled"}  # saved before it was kept
+    assert Placement.from_dict(older).labelled is False
     assert data["reasons"] and isinstance(data["reasons"], list) and 0.75 <= data["confidence"] <= 1
     plan = place(Fact("明年将建设党员活动室")).to_dict()
     assert plan["role"] == "next_steps" and plan["theme"] != ""

@@ -222,10 +222,10 @@ def test_report_parts_are_opening_each_section_and_closing_with_their_text() -> 
     from report import report_parts
 
     report = parse_text("2024年工作总结\n开篇一句。\n开篇二句。\n一、学习\n1.组织学习18次。\n二、下一步打算。一是夯基础。二是抓规范。\n"
-                        "新的一年，支部将继续努力。\n")
+                        "新的一年，支部将继续努力。\n让我们携手奋进。\n")
     parts = report_parts(report)
     assert parts == [("opening", "开篇", "开篇一句。\n开篇二句。"), ("0", "一、学习", "一、学习\n1.组织学习18次。"),
                      ("1", "二、下一步打算", "二、下一步打算。一是夯基础。二是抓规范。"),
-                     ("closing", "结尾", "新的一年，支部将继续努力。")]
+                     ("closing", "结尾", "新的一年，支部将继续努力。\n让我们携手奋进。")]
     bare = parse_text("一、学习\n1.组织学习。\n")
     assert [key for key, _, _ in report_parts(bare)] == ["0"], "no opening or closing part when there is none"
