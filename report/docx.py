@@ -49,14 +49,10 @@ TODO_DATE = "【待补充：成文日期】"
 
 
 def _font(run, face: str, size: Pt, fonts: Fonts, bold: bool = False) -> None:
-    run.font.name = fonts.latin
+    run.font.name = fonts.latin  # writes the run's w:rFonts
     run.font.size = size
     run.font.bold = bold
-    properties = run._element.get_or_add_rPr()
-    families = properties.find(qn("w:rFonts"))
-    if families is None:
-        families = properties.makeelement(qn("w:rFonts"), {})
-        properties.append(families)
+    families = run._element.rPr.rFonts
     families.set(qn("w:eastAsia"), face)
     families.set(qn("w:hint"), "eastAsia")
 

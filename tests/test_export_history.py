@@ -57,6 +57,9 @@ def test_docx_layout_follows_the_official_format() -> None:
     assert len(items) == 3 and all(run.bold is False and east_asian_font(run) == "仿宋_GB2312"
                                    for p in items for run in p.runs), "item markers in the body face, never bold"
     assert heading1.runs[0].bold is False
+    arabic = docx.Document(io.BytesIO(to_docx(parse_text("1.加强学习。组织学习18次。\n2.夯实基础。\n"))))
+    first = next(p for p in arabic.paragraphs if p.text.startswith("1."))
+    assert east_asian_font(first.runs[0]) == "仿宋_GB2312", "a report numbered 1. at the top has no 黑体 headings"
 
 
 def test_docx_has_the_grid_of_22_lines_of_28_characters() -> None:
@@ -89,8 +92,12 @@ def test_docx_has_page_numbers_at_the_outer_side_and_a_signature_block() -> None
     odd, even = document.sections[0].footer.paragraphs[0], document.sections[0].even_page_footer.paragraphs[0]
     for footer, align in ((odd, 2), (even, 0)):
         xml = footer._p.xml
-        assert footer.alignment == align and 'w:instr="PAGE"' in xml and "— " in xml and " —" in xml
-        assert all(run.font.size == Pt(14) for run in footer.runs)
+        assert footer.alignment == align and 'w:instr="PAGE"' in xml
+        assert "".join(text.text for text in footer._p.iter(qn("w:t"))) == "— 1 —", "the number inside its dashes"
+        field = footer._p.find(qn("w:fldSimple"))
+        assert field is not None and field.find(qn("w:r")) is not None, "the number is the PAGE field's own run"
+        runs = list(footer._p.iter(qn("w:r")))
+        assert len(runs) == 3 and all(run.find(qn("w:rPr")).find(qn("w:sz")).get(qn("w:val")) == "28" for run in runs)
     unit, date = document.paragraphs[-2], document.paragraphs[-1]
     assert (unit.text, date.text) == ("机关第一党支部", "【待补充：成文日期】") and unit.alignment == date.alignment == 2
     assert unit.paragraph_format.right_indent == date.paragraph_format.right_indent == Pt(64)
