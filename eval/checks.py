@@ -302,7 +302,7 @@ def _unsupported(doc: Document, find: Callable[[str], list[Invented]], what: str
     for section, line in doc.lines:
         for item in find(line):
             location = excerpt_at(section, line, item.offset, item.offset + len(item.value))
-            located.append(Location(section, f"“{item.value}”{what}：{location.excerpt}"))
+            located.append(Location(location.section, f"“{item.value}”{what}：{location.excerpt}"))
     return located
 
 

@@ -337,3 +337,11 @@ def test_eval_imports_nothing_from_rag() -> None:
             "print(sorted(m for m in sys.modules if m == 'rag' or m.startswith('rag.')))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=str(Path(__file__).parent.parent))
     assert result.returncode == 0 and result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+def test_an_invented_number_is_shown_with_the_text_around_it() -> None:
+    text = "2024年工作总结\n一、加强学习\n1.支部坚持理论学习，全年组织集中学习共计97次，学习形式多样，效果明显，党员普遍反映收获很大。\n"
+    card = score_report(parse_text(text), CHECKLIST, parse_facts("全年组织集中学习18次"))
+    (location,) = next(item for item in card.items if item.id == "invented_numbers").locations
+    assert location.section == "一、加强学习 > 1."
+    assert location.excerpt == "“97”不在事实中：…习，全年组织集中学习共计97次，学习形式多样，效果明…"  # 12 characters a side

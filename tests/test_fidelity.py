@@ -72,3 +72,17 @@ def test_invented_honours_need_one_fact_naming_them_with_their_level() -> None:
     assert [(i.value, i.offset, i.line) for i in found] == [
         ("全国先进基层党组织", 4, lines[0]), ("市委表彰", 14, lines[2])]
     assert invented_honours(["县级先进基层党组织优秀党务工作者"], facts) == []
+
+
+def test_allowed_years_are_those_from_1990_to_2100_and_the_next() -> None:
+    for year, allowed in ((1990, True), (1989, False), (2100, True), (2101, False)):
+        assert (str(year + 1) in allowed_numbers([Fact(f"{year}年", frozenset({str(year)}))], "")) == allowed
+
+
+def test_honour_claims_at_the_edges_of_a_clause() -> None:
+    assert honour_claims("积极参加评选活动。荣获全国先进基层党组织。") == [("全国先进基层党组织", 11)], \
+        "a clause that only mentions an honour does not hide the next one's claim"
+    assert honour_claims("省优秀共产党员1名") == [("省优秀共产党员", 0)]
+    assert honour_claims("他是县优秀共产党员") == [("县优秀共产党员", 2)]
+    assert honour_claims("荣获“XX市先进基层党组织”称号") == [("XX市先进基层党组织", 2)]
+    assert honour_claims("先进基层党组织全国") == [("先进基层党组织", 0)], "level words only before the title"

@@ -180,13 +180,24 @@ def test_a_docx_that_unpacks_to_hundreds_of_megabytes_or_holds_garbage_xml_fails
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", b"<" + b"a" * (60 * 1024 * 1024) + b"/>")
     assert len(bomb.getvalue()) < 1024 * 1024
-    with pytest.raises(ReportLoadError, match="解压后过大.*bomb.docx|bomb.docx.*解压后过大"):
+    with pytest.raises(ReportLoadError) as error:
         read_text(bomb.getvalue(), "bomb.docx")
+    assert str(error.value) == "bomb.docx：解压后过大（60 MB，上限 50 MB），不像是一份报告"
+    from report.load import MAX_UNPACKED_BYTES
+
+    edge = io.BytesIO()  # exactly at the limit: not refused for its size (then it is no valid .docx)
+    with zipfile.ZipFile(edge, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"a" * MAX_UNPACKED_BYTES)
+    with pytest.raises(ReportLoadError, match="不是有效的 .docx 文件（KeyError）"):
+        read_text(edge.getvalue(), "edge.docx")
     garbage = io.BytesIO()
     with zipfile.ZipFile(garbage, "w") as archive:
         archive.writestr("[Content_Types].xml", "this is not xml <<<")
-    with pytest.raises(ReportLoadError, match="garbage.docx"):
+    with pytest.raises(ReportLoadError, match=r"^garbage.docx：不是有效的 .docx 文件（\w+）$"):
         read_text(garbage.getvalue(), "garbage.docx")
+    with pytest.raises(ReportLoadError) as missing:
+        load_report(tmp_path / "gone.txt")
+    assert str(missing.value) == "gone.txt：无法读取（No such file or directory）"
 
 
 MESSY_LINES = ["### 一、强化理论武装", "一、强化理论武装", "**二、夯实组织基础**", "## 三、存在问题", "（一）三会一课",
