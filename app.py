@@ -242,10 +242,11 @@ def show_draft(draft: Draft) -> None:
                          expanded=bool(open_plans)):
             for plan in draft.previous_plans:
                 if plan.status == "addressed":
-                    st.markdown(md_escape(f"✅ {plan.plan}") + "  \n" + md_escape("今年事实：" + "；".join(plan.facts)))
+                    st.markdown(":green[**已落实**] " + md_escape(plan.plan) + "  \n"
+                                + md_escape("今年事实：" + "；".join(plan.facts)))
                 else:
-                    st.markdown(md_escape(f"⬜ {plan.plan}") + "  \n:orange[未见对应事实，已在草稿相应部分留【待补充】，"
-                                "请补写落实情况，或写入存在问题]")
+                    st.markdown(":orange[**未见落实**] " + md_escape(plan.plan) + "  \n:orange[未见对应事实，已在草稿"
+                                "相应部分留【待补充】，请补写落实情况，或写入存在问题]")
     report = session.current or draft.report
     for key, title, text in report_parts(report):
         st.markdown(f"**{md_escape(title)}**")

@@ -6,8 +6,8 @@ not a detection, so two scores are printed: killed alone, and killed + timeouts.
 when every test passes. "No tests" mutants (code no selected test runs) count as survivors; mutants
 not yet checked (an interrupted run) are left out of the scores and counted.
 
-``--recheck`` runs the tests of every timed-out mutant again, one mutant at a time with nothing else
-running and a generous limit, and prints the table with each timeout replaced by what that run
+``--recheck`` runs the tests of every timed-out mutant again, each in a fresh pytest process (one a
+core) with a generous limit, and prints the table with each timeout replaced by what that run
 showed (killed, survived, or still a timeout after RECHECK_SECONDS).
 """
 from __future__ import annotations
@@ -18,6 +18,7 @@ import re
 import subprocess
 import sys
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from core.config import PROJECT_ROOT
@@ -56,10 +57,11 @@ def main() -> None:
         stats = json.loads((PROJECT_ROOT / "mutants" / "mutmut-stats.json").read_text(encoding="utf-8"))
         covering = stats["tests_by_mangled_function_name"]
         timed_out = sorted(name for name, status in statuses.items() if status == "timeout")
-        changed = Counter()
-        for name in timed_out:
-            statuses[name] = recheck(name, sorted(covering.get(name.rsplit("__mutmut_", 1)[0], [])))
-            changed[statuses[name]] += 1
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            rechecked = pool.map(lambda name: recheck(name, sorted(covering.get(name.rsplit("__mutmut_", 1)[0], []))),
+                                 timed_out)
+            statuses.update(zip(timed_out, rechecked))
+        changed = Counter(statuses[name] for name in timed_out)
         print(f"{len(timed_out)} timeouts rechecked one at a time (limit {RECHECK_SECONDS} s): "
               + ", ".join(f"{n} {status}" for status, n in changed.most_common()))
     per_module: dict[str, Counter] = defaultdict(Counter)
