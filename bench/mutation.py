@@ -25,6 +25,7 @@ from core.config import PROJECT_ROOT
 
 KILLED = {"killed", "timeout", "segfault"}
 RECHECK_SECONDS = 120
+RECHECKED = PROJECT_ROOT / "artifacts" / "mutation-recheck.json"  # each rechecked mutant's status
 PYTEST_ARGS = ["-x", "-q", "-p", "no:cacheprovider", "-m", "not slow"]  # as in setup.cfg
 
 
@@ -62,6 +63,11 @@ def main() -> None:
                                  timed_out)
             statuses.update(zip(timed_out, rechecked))
         changed = Counter(statuses[name] for name in timed_out)
+        RECHECKED.parent.mkdir(parents=True, exist_ok=True)
+        RECHECKED.write_text(json.dumps({name: statuses[name] for name in timed_out}, ensure_ascii=False, indent=1),
+                             encoding="utf-8")
+        survivors = Counter(name.rsplit("__mutmut_", 1)[0] for name in timed_out if statuses[name] == "survived")
+        print("survivors found by the recheck, by function:", ", ".join(f"{fn} {n}" for fn, n in survivors.most_common()))
         print(f"{len(timed_out)} timeouts rechecked one at a time (limit {RECHECK_SECONDS} s): "
               + ", ".join(f"{n} {status}" for status, n in changed.most_common()))
     per_module: dict[str, Counter] = defaultdict(Counter)

@@ -240,3 +240,42 @@ def test_report_parts_are_opening_each_section_and_closing_with_their_text() -> 
                      ("closing", "结尾", "新的一年，支部将继续努力。\n让我们携手奋进。")]
     bare = parse_text("一、学习\n1.组织学习。\n")
     assert [key for key, _, _ in report_parts(bare)] == ["0"], "no opening or closing part when there is none"
+
+
+def test_read_text_says_exactly_what_is_wrong_with_a_file() -> None:
+    from report import read_text
+    from report.load import MAX_BYTES
+
+    cases = [(b"a" * (MAX_BYTES + 1), "big.txt", f"big.txt：文件过大（{(MAX_BYTES + 1) // 1024} KB，上限 5 MB）"),
+             (b"x", "report.pdf", "report.pdf：不支持的文件类型 .pdf，请使用 .txt、.md 或 .docx"),
+             (b" \r\n\t", "empty.txt", "empty.txt：文件为空，没有可读取的报告内容"),
+             (b"ab\x00cd", "scan.txt", "scan.txt：不是文本文件（含二进制内容），请上传 .txt、.md 或 .docx 报告"),
+             (b"\xff\xfe\x00", "broken.txt", "broken.txt：UTF-16 文本有损坏（truncated data）"),
+             (b"\x81\x30\x81", "odd.txt", "odd.txt：无法识别文件编码或不是文本文件（支持 UTF-8、GBK/GB18030）")]
+    for data, name, message in cases:
+        with pytest.raises(ReportLoadError) as error:
+            read_text(data, name)
+        assert str(error.value) == message
+    assert read_text(b"a" * MAX_BYTES, "edge.txt") == "a" * MAX_BYTES, "exactly at the limit is read"
+    assert read_text("\ufeff一、学习\r\n1.集中学习。\r二、组织\n".encode("utf-8"), "UPPER.TXT") == "一、学习\n1.集中学习。\n二、组织\n"
+    assert read_text("一、学习".encode("utf-16"), "win.txt") == "一、学习"
+    assert read_text("一、学习".encode("utf-16-be").join([b"\xfe\xff", b""]), "be") == "一、学习"
+    assert read_text("一、学习".encode("gb18030"), "gbk.md") == "一、学习"
+
+
+def test_text_with_one_control_character_in_a_hundred_is_not_text() -> None:
+    from report.load import _looks_like_text
+
+    assert _looks_like_text("   ") and _looks_like_text("甲\r\n\t乙")
+    assert not _looks_like_text("\x07" + "甲" * 99), "1 in 100 is too many"
+    assert _looks_like_text("\x07" + "甲" * 100), "1 in 101 is tolerated"
+    assert _looks_like_text("甲" * 20000 + "\x07" * 500), "only the first 20,000 characters are looked at"
+    assert not _looks_like_text("\ue000" * 5 + "甲" * 10) and not _looks_like_text("\x01" * 3)
+
+
+def test_a_markdown_file_is_read_as_markdown_whatever_the_case_of_its_name() -> None:
+    from report.load import parse_file_text
+
+    text = "# 2024年工作总结\n\n## 一、学习\n\n1. 集中学习。\n"
+    assert parse_file_text(text, "R.MD").title == "2024年工作总结"
+    assert parse_file_text(text, "r.md").sections[0].title == "一、学习"
