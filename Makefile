@@ -47,7 +47,8 @@ bench: setup browser
 	$(BIN)/python -m bench.docx_layout
 
 # Mutation testing (slow, not in the test run): mutmut mutates the modules named in setup.cfg and runs
-# the fast tests that cover each mutant; then the score per module is printed.
+# the fast tests that cover each mutant; every mutant that timed out is run again in a fresh process
+# (mutmut's forked runs of the proofreader's tests overrun its limits); then the score per module.
 mutation: setup
 	rm -rf mutants
 	$(BIN)/mutmut run > /dev/null || true
