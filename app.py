@@ -207,7 +207,7 @@ with st.sidebar:
             (st.success if kind == "success" else st.error)(note)
         if named:
             st.caption("打开其他已命名的工作区：")
-        running = state.get("draft_run") is not None
+        running = state.get("draft_run") is not None and not state.draft_run.finished
         for item in named:
             st.button(f"{item.name}（{item.drafts} 份草稿）", key=f"ws_go_{item.code}", on_click=switch_workspace,
                       args=(item.code,), disabled=running, help="起草进行中，完成后再切换" if running else None)
