@@ -3,16 +3,12 @@
 accuracy, misses and false matches on both halves at the threshold in use."""
 from __future__ import annotations
 
-import csv
-
-from bench.labelled import LABELLED, split_of
+from bench.labelled import split_of, table
 from rag.continuity import coverage, rules
 
 
 def main() -> None:
-    lines = [line for line in (LABELLED / "plans.tsv").read_text(encoding="utf-8").splitlines()
-             if line.strip() and not line.startswith("#")]
-    rows = list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+    rows = table("plans")
     scored = [(split_of(row["plan"]), coverage(row["plan"], row["fact"]), row["label"] == "yes", row) for row in rows]
     tune = [(score, gold) for half, score, gold, _ in scored if half == "tune"]
     sweep = [f"{t:.2f}: {sum((s >= t) == g for s, g in tune) / len(tune):.3f}" for t in (0.06, 0.08, 0.10, 0.12, 0.15, 0.20, 0.25)]

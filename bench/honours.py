@@ -2,17 +2,13 @@
 split by a hash of the sentence (bench/labelled.py). Prints accuracy, misses and false alarms."""
 from __future__ import annotations
 
-import csv
-
-from bench.labelled import LABELLED, split_of
+from bench.labelled import split_of, table
 from report.facts import parse_facts
 from report.fidelity import invented_honours
 
 
 def main() -> None:
-    lines = [line for line in (LABELLED / "honours.tsv").read_text(encoding="utf-8").splitlines()
-             if line.strip() and not line.startswith("#")]
-    rows = list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+    rows = table("honours")
     for half in ("tune", "test"):
         chosen = [row for row in rows if split_of(row["sentence"]) == half]
         missed = alarms = 0

@@ -28,14 +28,16 @@ def split_of(text: str) -> str:
     return "tune" if hashlib.sha1(text.encode("utf-8")).digest()[0] % 2 == 0 else "test"
 
 
-def load(name: str) -> list[Row]:
-    """The rows of ``bench/labelled/<name>.tsv`` (comment lines start with #)."""
+def table(name: str) -> list[dict[str, str]]:
+    """The rows of ``bench/labelled/<name>.tsv`` by column name (comment lines start with #)."""
     lines = [line for line in (LABELLED / f"{name}.tsv").read_text(encoding="utf-8").splitlines()
              if line.strip() and not line.startswith("#")]
-    rows = []
-    for fields in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE):
-        rows.append(Row(dict(fields), split_of(fields["text"])))
-    return rows
+    return [dict(fields) for fields in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)]
+
+
+def load(name: str) -> list[Row]:
+    """The rows of a set whose text column is ``text``, each with its split."""
+    return [Row(fields, split_of(fields["text"])) for fields in table(name)]
 
 
 def facts() -> list[Row]:
