@@ -35,7 +35,8 @@ class DraftRun:
                            lambda text: setattr(self, "preview", text))
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Block until the run ends (tests, the CLI); True when it has."""
+        """Block until the run ends or ``timeout`` passes (the page waits briefly for a quick draft; tests
+        wait for the end); True when it has ended."""
         return self.done.wait(timeout)
 
 

@@ -81,19 +81,23 @@ def _content(text: str) -> set[str]:
     return bigrams(text)
 
 
+def _share(wanted: set[str], found: set[str]) -> float:
+    return len(wanted & found) / len(wanted) if wanted else 0.0
+
+
 def coverage(plan: str, fact: str) -> float:
     """Share of the plan's content bigrams that the fact has too (0–1)."""
-    wanted = _content(plan)
-    return len(wanted & _content(fact)) / len(wanted) if wanted else 0.0
+    return _share(_content(plan), _content(fact))
 
 
 def match_plans(plans: list[str], facts: list[Fact], year: int | None = None) -> list[PreviousPlan]:
     """Each plan with the facts that carry it out: work done this year (a fact placed as an achievement —
     a problem or another plan shows nothing done) covering at least ``min_share`` of the plan."""
-    done = [fact for fact in facts if place(fact, year).role == Role.ACHIEVEMENT]
+    done = [(fact.text, _content(fact.text)) for fact in facts if place(fact, year).role == Role.ACHIEVEMENT]
     found = []
     for plan in plans:
-        matching = [fact.text for fact in done if coverage(plan, fact.text) >= rules().min_share]
+        wanted = _content(plan)  # each text's bigrams once, not once a pair
+        matching = [text for text, grams in done if _share(wanted, grams) >= rules().min_share]
         found.append(PreviousPlan(plan, "addressed" if matching else "open", matching))
     return found
 
