@@ -40,6 +40,7 @@ bench: setup browser
 	$(BIN)/python -m bench.proofread
 	$(BIN)/python -m bench.honours
 	$(BIN)/python -m bench.continuity
+	$(BIN)/python -m bench.echoes
 	$(BIN)/python -m bench.retrieval
 	$(BIN)/python -m bench.scoring
 	$(BIN)/python -m bench.drafting

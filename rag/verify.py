@@ -27,7 +27,7 @@ ECHO_CHARS, ECHO_SHARE = 8, 0.6  # spans of 8+ characters from the instructions 
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」")
 _MARKERS = re.compile(r"[一二三四五六七八九十]+[、是]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]")
 _WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z]")
-_ECHO_PREFIX = re.compile(r"^(?:【范文\d*】|<<<|>>>|范文片段|用户事实|修改意见|直接输出)")
+_ECHO_PREFIX = re.compile(r"^(?:【范文\d*】|<<<|>>>|范文片段|用户事实|修改意见|直接输出|要求：|编号：)")
 
 KINDS = {
     "number": "事实中没有的数字",

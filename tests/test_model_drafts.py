@@ -146,6 +146,17 @@ def test_verifier_units() -> None:
     assert drop_echoes(echoes + keep, prompt, fixed) == (keep, 2)
 
 
+def test_echo_rule_on_the_held_back_half_of_the_labelled_lines() -> None:
+    """Labelled model lines written after the rule (bench/labelled/echoes.tsv), checked against the
+    instructions the product sends: most echoes go, and no report line is ever taken for one."""
+    from bench.echoes import judge
+
+    result = judge("test")
+    assert result.echoes >= 20 and result.report_lines >= 20
+    assert len(result.missed) <= 0.15 * result.echoes, [row["line"] for row in result.missed]
+    assert result.dropped == [], [row["line"] for row in result.dropped]
+
+
 # --- concurrency -------------------------------------------------------------------------------
 
 def test_sections_are_drafted_at_once_in_a_bounded_pool_and_kept_in_outline_order(server, retriever) -> None:
