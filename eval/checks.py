@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import Any, Callable
 
 from eval.proofread import DATA, DOUBLED, FORMULATION, WRONG_CHARACTER, Lexicon, Slip, load_lexicon, proofread
@@ -69,12 +68,16 @@ class Document:
                 for section, line in self.lines for match in pattern.finditer(line)]
 
 
-def excerpt_at(section: str, line: str, start: int, end: int) -> Location:
-    """A location whose excerpt shows the span ``start:end`` of ``line`` with a little context."""
+def excerpt(line: str, start: int, end: int) -> str:
+    """The span ``start:end`` of ``line`` with a little context, “…” where the line was cut."""
     left = max(0, start - EXCERPT_CHARS // 2)
     right = min(len(line), end + EXCERPT_CHARS // 2)
-    excerpt = ("…" if left else "") + line[left:right] + ("…" if right < len(line) else "")
-    return Location(section, excerpt)
+    return ("…" if left else "") + line[left:right] + ("…" if right < len(line) else "")
+
+
+def excerpt_at(section: str, line: str, start: int, end: int) -> Location:
+    """A location whose excerpt shows the span ``start:end`` of ``line`` with a little context."""
+    return Location(section, excerpt(line, start, end))
 
 
 def verdict(findings: list[Location], failed: str, passed: str) -> Outcome:
@@ -88,7 +91,7 @@ def correction(section: str, line: str, start: int, end: int, fix: str, why: str
     """A finding that can be corrected: ``line[start:end]`` should read ``fix``, with the reason."""
     found = line[start:end]
     because = f"（{why}）" if why else ""
-    return Location(section, f"“{found}”→“{fix}”{because}：{excerpt_at(section, line, start, end).excerpt}", line, found, fix)
+    return Location(section, f"“{found}”→“{fix}”{because}：{excerpt(line, start, end)}", line, found, fix)
 
 
 def head_location(section: str, line: str) -> Location:
@@ -191,9 +194,9 @@ def check_numbering(doc: Document, params: dict[str, Any], facts: list[Fact] | N
 
 
 def _lexicon(params: dict[str, Any]) -> Lexicon:
-    """The lexicon a check's params name (a file under eval/data/ or a path), the default one otherwise."""
-    name = params.get("lexicon")
-    return load_lexicon(Path(name) if name and Path(name).is_absolute() else DATA / (name or "lexicon.yaml"))
+    """The lexicon a check's params name (a file under eval/data/, or an absolute path, which a join
+    with eval/data/ leaves as it is), the default one otherwise."""
+    return load_lexicon(DATA / (params.get("lexicon") or "lexicon.yaml"))
 
 
 def slip_locations(doc: Document, params: dict[str, Any], kinds: set[str]) -> list[Location]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from eval.checks import Document, Location, Outcome, check, correction, excerpt_at, verdict
+from eval.checks import Document, Location, Outcome, check, correction, excerpt, verdict
 from report.facts import Fact
 
 _HALF_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
@@ -51,19 +51,19 @@ def check_punctuation(doc: Document, params: dict[str, Any], facts: list[Fact] |
             found = line[start:match.end() + 2]
             fix = found[:match.start() - start] + _HALF_WIDTH[match.group(0)] + found[match.end() - start:]
             findings.append(Location(section, f"半角“{match.group(0)}”应为全角“{_HALF_WIDTH[match.group(0)]}”："
-                                              f"{excerpt_at(section, line, match.start(), match.end()).excerpt}",
+                                              f"{excerpt(line, match.start(), match.end())}",
                                      line, found, fix))
         lonely = unpaired(line)
         covered: set[int] = set()
         for offset, mark in lonely:
             if offset in covered:
                 continue
-            excerpt = excerpt_at(section, line, offset, offset + 1).excerpt
+            shown = excerpt(line, offset, offset + 1)
             later = next((o for o, m in lonely if m == "“" and o > offset), None) if mark == "“" else None
             if later is not None:  # “两会精神“: the closing mark typed as an opening one
                 covered.add(later)
                 found = line[offset:later + 1]
-                findings.append(Location(section, f"引号方向有误：{excerpt}", line, found, found[:-1] + "”"))
+                findings.append(Location(section, f"引号方向有误：{shown}", line, found, found[:-1] + "”"))
                 continue
-            findings.append(Location(section, f"“{mark}”缺少与之配对的符号：{excerpt}"))
+            findings.append(Location(section, f"“{mark}”缺少与之配对的符号：{shown}"))
     return verdict(findings, "有 {n} 处标点问题", "标点使用规范")

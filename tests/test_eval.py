@@ -345,3 +345,92 @@ def test_an_invented_number_is_shown_with_the_text_around_it() -> None:
     (location,) = next(item for item in card.items if item.id == "invented_numbers").locations
     assert location.section == "一、加强学习 > 1."
     assert location.excerpt == "“97”不在事实中：…习，全年组织集中学习共计97次，学习形式多样，效果明…"  # 12 characters a side
+
+
+# --- the checks' own messages, locations and parameters -----------------------------------------
+
+def test_a_correction_names_the_span_the_fix_and_why() -> None:
+    from eval.checks import correction
+
+    line = "支部认真学习两个确定的决定性意义。"
+    found = correction("一、学习", line, 6, 10, "两个确立", "规范表述")
+    assert found.section == "一、学习" and (found.line, found.found, found.fix) == (line, "两个确定", "两个确立")
+    assert found.excerpt == "“两个确定”→“两个确立”（规范表述）：支部认真学习两个确定的决定性意义。"
+    assert correction("一、学习", line, 6, 10, "两个确立").excerpt == "“两个确定”→“两个确立”：支部认真学习两个确定的决定性意义。"
+
+
+def test_an_excerpt_shows_the_span_with_context_and_marks_what_was_cut() -> None:
+    from eval.checks import EXCERPT_CHARS, excerpt_at, head_location
+
+    side = EXCERPT_CHARS // 2
+    line = "甲" * 30 + "两个确定" + "乙" * 30
+    assert excerpt_at("一、学习", line, 30, 34).excerpt == "…" + "甲" * side + "两个确定" + "乙" * side + "…"
+    assert excerpt_at("一、学习", line, 30, 34).section == "一、学习"
+    assert excerpt_at("s", line, side, side + 4).excerpt == line[:side * 2 + 4] + "…"  # nothing cut on the left
+    assert excerpt_at("s", line, len(line) - 4, len(line)).excerpt == "…" + line[-4 - side:]  # nor on the right
+    head = head_location("二、作风", line)
+    assert head.section == "二、作风" and head.excerpt == line[:EXCERPT_CHARS + side] + "…"
+    assert head_location("s", "短句。").excerpt == "短句。"
+
+
+def test_slips_are_reported_with_their_reason_and_counted_in_the_verdict() -> None:
+    from eval.checks import Document, check_formulations, check_typos, verdict
+
+    doc = Document(parse_text("XX支部2025年度工作总结\n一、加强学习\n支部认真学习两个确定的决定性意义，推动推动工作。\n"))
+    formulations = check_formulations(doc, {}, None)
+    assert (formulations.passed, formulations.reason) == (False, "有 1 处规范表述不准确")
+    assert [(f.section, f.found, f.fix) for f in formulations.locations] == [("一、加强学习", "两个确定", "两个确立")]
+    assert formulations.locations[0].excerpt.startswith("“两个确定”→“两个确立”（规范表述有误）：支部认真学习")
+    typos = check_typos(doc, {}, None)
+    assert (typos.passed, typos.reason) == (False, "发现 1 处疑似错别字或多字")
+    assert typos.locations[0].excerpt.startswith("“推动推动”→“推动”（“推动”重复）：")
+    assert verdict(formulations.locations * 2, "有 {n} 处", "无").reason == "有 2 处"
+    assert verdict([], "有 {n} 处", "无") == type(formulations)(True, "无")
+
+
+def test_a_checklist_can_name_its_own_lexicon(tmp_path: Path) -> None:
+    """The lexicon is a parameter: a file under eval/data/ by name, or any file by absolute path."""
+    from eval.checks import Document, check_formulations
+
+    branch = tmp_path / "branch-lexicon.yaml"
+    branch.write_text("hospital:\n  - 医共体党建联盟: [医供体党建联盟]\n", encoding="utf-8")
+    doc = Document(parse_text("XX支部2025年度工作总结\n一、共建\n支部参与医供体党建联盟建设。\n"))
+    assert check_formulations(doc, {}, None).passed is True  # not a term of the default lexicon
+    own = check_formulations(doc, {"lexicon": str(branch)}, None)
+    assert own.passed is False and [(f.found, f.fix) for f in own.locations] == [("医供体党建联盟", "医共体党建联盟")]
+    assert check_formulations(doc, {"lexicon": "lexicon.yaml"}, None).passed is True
+    with pytest.raises(FileNotFoundError, match=r"eval/data/no-such-lexicon\.yaml"):
+        check_formulations(doc, {"lexicon": "no-such-lexicon.yaml"}, None)
+
+
+COMBINED = """XX支部2025年度工作总结
+2025年，支部坚持以习近平新时代中国特色社会主义思想为指导，扎实推进各项工作。
+一、全年工作情况
+（一）加强理论学习
+支部全年集中学习12次。
+（二）存在的不足。支部学习的深度还不够，个别党员学用结合不紧，运用理论指导实践的能力还有待提高。
+二、奋进新征程
+（一）2026年，持续深化党建引领
+支部将围绕中心工作开展主题党日活动。
+"""
+
+
+def test_problems_and_next_steps_are_found_as_sub_headings_of_other_sections() -> None:
+    """“（二）存在的不足” inside a section of work done counts as the problems part; a sub-heading that
+    opens with the year after the report's is the next steps."""
+    from eval.checks import EXCERPT_CHARS, Document, check_next_steps, check_problems
+
+    problems = check_problems(Document(parse_text(COMBINED)), {}, None)
+    assert (problems.passed, problems.reason) == (True, "有存在问题部分：（二）存在的不足")
+    line = "存在的不足。支部学习的深度还不够，个别党员学用结合不紧，运用理论指导实践的能力还有待提高。"
+    assert [(f.section, f.excerpt) for f in problems.locations] == [("（二）存在的不足", line[:EXCERPT_CHARS])]
+    steps = check_next_steps(Document(parse_text(COMBINED)), {}, None)
+    assert (steps.passed, steps.reason) == (True, "有下一步打算部分：（一）2026年，持续深化党建引领")
+    assert [f.section for f in steps.locations] == ["（一）2026年，持续深化党建引领"]
+    # without the report's year, “2026年，…” is a heading of work like any other
+    undated = COMBINED.replace("2025年，支部", "今年，支部").replace("XX支部2025年度", "XX支部年度")
+    missing = check_next_steps(Document(parse_text(undated)), {}, None)
+    assert (missing.passed, missing.reason) == (False, "没有找到下一步打算部分（如“下一步工作打算”“明年工作思路”）")
+    # an item (1.) is not a heading: problems written as one are not a problems part
+    item = COMBINED.replace("（二）存在的不足。", "1.存在的不足。")
+    assert check_problems(Document(parse_text(item)), {}, None).passed is False
