@@ -49,7 +49,7 @@ bench: setup browser
 
 # Mutation testing (slow, not in the test run): mutmut mutates the modules named in setup.cfg and runs
 # the fast tests that cover each mutant; every mutant that timed out is run again in a fresh process
-# (mutmut's forked runs of the proofreader's tests overrun its limits); then the score per module.
+# (a run slowed by a busy machine is not a detection); then the score per module.
 mutation: setup
 	rm -rf mutants
 	$(BIN)/mutmut run > /dev/null || true
