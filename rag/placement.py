@@ -37,7 +37,7 @@ class Placement:
     def from_dict(cls, data: dict[str, object]) -> "Placement":
         """The placement :meth:`to_dict` wrote (a saved draft's outline)."""
         return cls(Role(data["role"]), str(data["theme"]), float(data["confidence"]), tuple(data["reasons"]),
-                   bool(data.get("labelled", False)))
+                   bool(data.get("labelled")))
 
 
 def theme_of(text: str) -> tuple[str, float]:

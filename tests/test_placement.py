@@ -140,3 +140,46 @@ def test_a_placement_as_json() -> None:
     assert data["reasons"] and isinstance(data["reasons"], list) and 0.75 <= data["confidence"] <= 1
     plan = place(Fact("明年将建设党员活动室")).to_dict()
     assert plan["role"] == "next_steps" and plan["theme"] != ""
+
+
+# --- exact placements: labels, reasons, confidence, themes, years ----------------------------------
+
+def test_a_typed_label_decides_the_role_for_sure_and_says_so() -> None:
+    placed = place(Fact("青年党员参学率不高", label=Role.PROBLEMS), 2025)
+    assert (placed.role, placed.confidence, placed.reasons, placed.labelled, placed.unsure) == \
+        (Role.PROBLEMS, 1.0, ("按所填标签归类",), True, False)
+
+
+def test_a_fact_without_cues_is_filed_as_work_done_and_says_why() -> None:
+    placed = place(Fact("全体人员都很满意"), 2025)
+    assert placed.role == Role.ACHIEVEMENT and placed.reasons == ("没有明显的时态或评价用语，按已完成的工作处理",)
+
+
+def test_the_report_year_makes_the_next_year_a_plan() -> None:
+    """“2026年完成…” in a 2025 report is a plan; without the report's year it reads as work done."""
+    fact = Fact("2026年完成党员活动室改造")
+    assert place(fact, 2025).role == Role.NEXT_STEPS and place(fact, None).role == Role.ACHIEVEMENT
+
+
+def test_a_fact_with_no_topic_words_is_never_sure_of_its_place() -> None:
+    from report.intent import read_intent
+
+    text = "计划明年再办一次"
+    assert read_intent(text, 2025).confidence > 0.9  # its role is plain …
+    assert place(Fact(text), 2025).confidence == 0.7  # … but where it goes is not
+
+
+def test_a_theme_is_the_one_most_covered_and_the_first_of_equals() -> None:
+    from rag.placement import theme_of
+    from rag.themes import DEFAULT_THEME
+
+    assert theme_of("今天天气很好") == (DEFAULT_THEME, 0.0)
+    assert theme_of("组织党员学习党章并开展志愿服务") == ("service", 4 / 6)  # 服务, 志愿服务 against 学习
+    assert theme_of("开展业务培训") == ("service", 0.5)  # 业务 (service) and 培训 (team) tie: the first listed
+
+
+def test_a_year_other_than_the_reports_is_named_once_with_the_fact() -> None:
+    fact = Fact("2025年召开组织生活会，2023年度的问题已全部整改到位并建立长效机制")
+    assert year_warning(fact, 2025) == f"事实“{fact.text[:30]}”写的是2023年，与报告年度2025年不符，请核对"
+    assert year_warning(Fact("自2019年坚持每月开展主题党日"), 2025) is None  # a starting point
+    assert year_warning(Fact("从2018年开始结对帮扶"), 2025) is None
