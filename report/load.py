@@ -23,7 +23,8 @@ def _looks_like_text(text: str) -> bool:
     if not text.strip():
         return True
     sample = text[:20000]
-    bad = sum(1 for ch in sample if unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs") and ch not in "\r\n\t")
+    unprintable = ("Cc", "Co", "Cn", "Cs")  # controls, private use, unassigned, surrogates
+    bad = sum(1 for ch in sample if unicodedata.category(ch) in unprintable and ch not in ("\r", "\n", "\t"))
     return bad / len(sample) < 0.01
 
 
@@ -37,7 +38,7 @@ def decode_text(data: bytes, name: str) -> str:
             raise ReportLoadError(f"{name}：UTF-16 文本有损坏（{error.reason}）") from error
         if _looks_like_text(text):
             return text
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data:  # no text file holds a NUL (UTF-16, which does, was read above)
         raise ReportLoadError(f"{name}：不是文本文件（含二进制内容），请上传 .txt、.md 或 .docx 报告")
     for encoding in ("utf-8-sig", "gb18030"):
         try:

@@ -183,3 +183,10 @@ def test_a_year_other_than_the_reports_is_named_once_with_the_fact() -> None:
     assert year_warning(fact, 2025) == f"事实“{fact.text[:30]}”写的是2023年，与报告年度2025年不符，请核对"
     assert year_warning(Fact("自2019年坚持每月开展主题党日"), 2025) is None  # a starting point
     assert year_warning(Fact("从2018年开始结对帮扶"), 2025) is None
+
+
+def test_a_cue_family_is_explained_in_plain_words_or_named_as_it_is() -> None:
+    from report.intent import family_why
+
+    assert family_why("future_time") == "有“今后”“下一步”“明年”等将来时间"
+    assert family_why("no_such_family") == "no_such_family"

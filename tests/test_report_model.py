@@ -85,6 +85,13 @@ def test_chinese_numerals_round_trip(number: int) -> None:
     assert cn_to_int(int_to_cn(number)) == number
 
 
+def test_chinese_numerals_are_written_as_the_genre_writes_them() -> None:
+    assert [int_to_cn(n) for n in (1, 10, 11, 20, 21, 99)] == ["一", "十", "十一", "二十", "二十一", "九十九"]
+    for number in (0, 100):
+        with pytest.raises(ValueError, match=f"^numeral out of range: {number}$"):
+            int_to_cn(number)
+
+
 @pytest.mark.parametrize("line, style, number", [
     ("一、强化党建", Style.CN, 1), ("（十二）打造中心", Style.PAREN_CN, 12), ("3.提升能力", Style.ARABIC, 3),
     ("（2）细化措施", Style.PAREN_ARABIC, 2), ("五是深入开展", Style.SHI, 5), ("12．规范", Style.ARABIC, 12),
@@ -156,6 +163,7 @@ def test_markdown_export_escapes_html_and_reads_back() -> None:
     report = parse_text("报告\n开篇<script>alert(1)</script>段落。\n一、加强学习\n1.学习<b>要点</b>。")
     markdown = to_markdown(report)
     assert "<script>" not in markdown and "<b>" not in markdown
+    assert "开篇\\<script\\>alert(1)\\</script\\>段落。" in markdown.split("\n\n")
     assert to_text(parse_markdown(markdown)) == to_text(report)
 
 
@@ -227,6 +235,8 @@ def test_markdown_rendering_exactly() -> None:
         "**1.加强学习。**组织学习18次。", "2.研讨交流。", "（1）专题党课", "**二、存在问题。**主要是学得不深。",
         "三、下一步打算！", "新的一年，继续努力。\n"]
     assert to_markdown(parse_text("一、甲？\n二、乙；\n1.丙")).split("\n\n")[:2] == ["一、甲？", "二、乙；"]
+    # a heading ending a sentence is a line, not a Markdown heading; below （一） nothing is a heading
+    assert to_markdown(parse_text("一、甲。\n（一）乙\n1.丙\n")).split("\n\n") == ["一、甲。", "### （一）乙", "1.丙\n"]
 
 
 def test_report_parts_are_opening_each_section_and_closing_with_their_text() -> None:
@@ -271,6 +281,26 @@ def test_text_with_one_control_character_in_a_hundred_is_not_text() -> None:
     assert _looks_like_text("\x07" + "甲" * 100), "1 in 101 is tolerated"
     assert _looks_like_text("甲" * 20000 + "\x07" * 500), "only the first 20,000 characters are looked at"
     assert not _looks_like_text("\ue000" * 5 + "甲" * 10) and not _looks_like_text("\x01" * 3)
+    assert not _looks_like_text("\u0378" * 5 + "甲" * 10), "unassigned code points"
+    assert not _looks_like_text("\ud800" * 5 + "甲" * 10), "lone surrogates"
+    assert _looks_like_text("甲\r" * 50) and _looks_like_text("甲\n" * 50) and _looks_like_text("甲\t" * 50)
+    assert not _looks_like_text("\x07" * 200 + "甲" * 19801), "1 in 100 of the first 20,000, whatever follows"
+
+
+def test_a_nul_anywhere_makes_a_file_binary() -> None:
+    from report import ReportLoadError, read_text
+
+    with pytest.raises(ReportLoadError, match="不是文本文件（含二进制内容）"):
+        read_text("支部工作总结\n".encode("utf-8") * 2000 + b"\x00", "r.txt")
+
+
+def test_a_markdown_file_unescapes_what_the_export_escaped_and_a_text_file_does_not() -> None:
+    from report.load import parse_file_text
+
+    text = "# 工作总结\n\n## 一、学习\n\n学习\\<试行\\>条例。\n"
+    for name in ("R.MD", "r.md"):
+        assert "学习<试行>条例。" in to_text(parse_file_text(text, name)), name
+    assert "学习\\<试行\\>条例。" in to_text(parse_file_text(text, "r.txt"))
 
 
 def test_a_markdown_file_is_read_as_markdown_whatever_the_case_of_its_name() -> None:
