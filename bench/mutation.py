@@ -8,7 +8,8 @@ not yet checked (an interrupted run) are left out of the scores and counted.
 
 ``--recheck`` runs the tests of every timed-out mutant again, each in a fresh pytest process (one a
 core) with a generous limit, and prints the table with each timeout replaced by what that run
-showed (killed, survived, or still a timeout after RECHECK_SECONDS).
+showed (killed, survived, or still a timeout after RECHECK_SECONDS). Without it, the last recheck's
+findings (artifacts/mutation-recheck.json) stand for the mutants mutmut still counts as timeouts.
 """
 from __future__ import annotations
 
@@ -54,10 +55,14 @@ def recheck(name: str, tests: list[str]) -> str:
 
 def main() -> None:
     statuses = results()
-    if "--recheck" in sys.argv:
+    timed_out = sorted(name for name, status in statuses.items() if status == "timeout")
+    if "--recheck" not in sys.argv:
+        if RECHECKED.exists():  # what the last recheck showed of mutants mutmut still counts as timeouts
+            earlier = json.loads(RECHECKED.read_text(encoding="utf-8"))
+            statuses.update({name: earlier[name] for name in timed_out if name in earlier})
+    else:
         stats = json.loads((PROJECT_ROOT / "mutants" / "mutmut-stats.json").read_text(encoding="utf-8"))
         covering = stats["tests_by_mangled_function_name"]
-        timed_out = sorted(name for name, status in statuses.items() if status == "timeout")
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             rechecked = pool.map(lambda name: recheck(name, sorted(covering.get(name.rsplit("__mutmut_", 1)[0], []))),
                                  timed_out)
