@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import yaml
 
-from report.intent import INTENT_FILE, lexicon, read_intent
+from report.intent import INTENT_FILE, read_intent
 from report.model import Role
 
 _YEAR = re.compile(r"(20\d\d)\s*年")
@@ -52,7 +52,7 @@ def report_year(text: str) -> int | None:
 
 def is_label(line: str) -> bool:
     """A short label line such as ``下一步打算：`` or ``存在的问题``."""
-    return len(line) <= 20 and not re.search(r"[。；;]", line.rstrip("：:"))
+    return len(line) <= 20 and not re.search(r"[。；;]", line)
 
 
 def _noun_phrase(part: str, nouns: re.Pattern) -> bool:
@@ -80,18 +80,9 @@ def heading_role(heading: str, year: int | None = None) -> Role | None:
     return None
 
 
-def _label_role(line: str) -> Role | None:
-    """The role of a label line the writer typed (存在问题：, 下一步打算), if it is one."""
-    text = line.strip().rstrip("：:")
-    for role, patterns in lexicon().labels.items():
-        if role != Role.ACHIEVEMENT and any(re.fullmatch(pattern, text) for pattern in patterns):
-            return role
-    return None
-
-
 def unnumbered_block_role(line: str, year: int | None = None) -> Role | None:
     """The role of an unnumbered paragraph that starts a problems or next-steps block."""
-    role = (_label_role(line) or heading_role(line, year)) if is_label(line) else None
+    role = heading_role(line, year) if is_label(line) else None
     if role is not None or not heading_words().announces.search(line):
         return role
     # A concession (尽管取得了成效，但仍存在以下问题) announces what its cues of problems or plans say.

@@ -190,3 +190,42 @@ def test_a_cue_family_is_explained_in_plain_words_or_named_as_it_is() -> None:
 
     assert family_why("future_time") == "有“今后”“下一步”“明年”等将来时间"
     assert family_why("no_such_family") == "no_such_family"
+
+
+def test_the_labels_a_secretary_types_open_their_blocks_in_a_report_too() -> None:
+    """Every label of the fact sheet (intent.yaml ``labels``) is read as a heading of its block."""
+    for label in ("存在问题", "存在的不足", "问题和不足", "问题与不足", "不足之处", "主要问题", "问题", "不足", "短板",
+                  "差距和不足"):
+        assert unnumbered_block_role(f"{label}：", 2025) == Role.PROBLEMS, label
+        assert unnumbered_block_role(f"  {label}  ", 2025) == Role.PROBLEMS, label
+    for label in ("下一步", "下一步工作打算", "明年工作重点", "来年打算", "今后计划", "工作打算", "工作计划", "计划",
+                  "打算", "努力方向"):
+        assert unnumbered_block_role(f"{label}:", 2025) == Role.NEXT_STEPS, label
+    assert unnumbered_block_role("主要成绩：", 2025) is None
+
+
+def test_a_label_is_a_short_line_without_a_sentence_end() -> None:
+    from report.roles import is_label
+
+    assert is_label("问题" + "甲" * 17 + "：") and not is_label("问题" + "甲" * 18 + "：")
+    assert not is_label("存在问题。") and not is_label("存在问题；") and not is_label("存在问题;")
+
+
+def test_a_block_opened_by_the_next_year_or_announcing_what_follows() -> None:
+    """The report's year makes “2026年，…” a plan; a long line announcing a list is read for its cues,
+    within its first 120 characters; an announcement without cues opens nothing."""
+    assert unnumbered_block_role("2026年，再接再厉", 2025) == Role.NEXT_STEPS
+    assert unnumbered_block_role("2026年，再接再厉", None) is None
+    line = "2026年，支部主要抓好以下几个方面的工作，具体如下："
+    assert unnumbered_block_role(line, 2025) == Role.NEXT_STEPS and unnumbered_block_role(line, None) is None
+    assert unnumbered_block_role("尽管取得了一定成效，但仍存在以下不足：", 2025) == Role.PROBLEMS
+    assert unnumbered_block_role("以下" + "甲" * 116 + "不足", 2025) == Role.PROBLEMS
+    assert unnumbered_block_role("以下" + "甲" * 117 + "不足", 2025) is None  # 不足 ends past the 120th character
+    assert unnumbered_block_role("现将有关情况报告如下：", 2025) is None
+
+
+def test_a_heading_names_problems_as_a_noun_phrase_not_as_a_deed() -> None:
+    from report.roles import heading_role
+
+    assert heading_role("需要解决的问题") == Role.PROBLEMS  # 的 makes the deed a noun phrase again
+    assert heading_role("着力解决突出问题") is None
