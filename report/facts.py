@@ -59,10 +59,9 @@ def numbers_in(text: str) -> list[tuple[str, int]]:
 
 def split_label(line: str) -> tuple[Role | None, str]:
     """A role label the user typed (存在问题：…, 下一步：…) and the rest of the line; (None, line) without one."""
-    head, colon, rest = line.partition("：") if "：" in line else line.partition(":")
-    candidates = [(head.strip(), rest.strip())] if colon else []
-    candidates.append((line.strip(), ""))  # a label alone on its line
-    for label, body in candidates:
+    head, _, rest = line.partition("：") if "：" in line else line.partition(":")
+    # the label before a colon, or a label alone on its line (the same candidate twice without a colon)
+    for label, body in ((head.strip(), rest.strip()), (line.strip(), "")):
         for role, patterns in lexicon().labels.items():
             if any(re.fullmatch(pattern, label) for pattern in patterns):
                 return role, body
@@ -80,7 +79,7 @@ def read_fact_sheet(text: str) -> FactSheet:
     the lines after it; instructions to the assistant are left out and listed."""
     facts, skipped, current = [], [], None
     for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
-        body = _BULLET.sub("", line, count=1).strip()
+        body = _BULLET.sub("", line).strip()  # anchored at the start: one bullet at most
         if not body:
             continue
         if is_instruction(body):

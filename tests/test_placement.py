@@ -229,3 +229,38 @@ def test_a_heading_names_problems_as_a_noun_phrase_not_as_a_deed() -> None:
 
     assert heading_role("需要解决的问题") == Role.PROBLEMS  # 的 makes the deed a noun phrase again
     assert heading_role("着力解决突出问题") is None
+
+
+# --- the fact sheet and the numbers in a text ------------------------------------------------------
+
+def test_numbers_are_read_with_their_offsets_thousands_separators_and_chinese_tens() -> None:
+    from report.facts import numbers_in
+
+    assert numbers_in("培训1,200人次，参学率96.5%") == [("1200", 2), ("96.5", 13)]
+    # 十二次 and 九十九人 count; 三十五六 (an estimate), 第十二 (an ordinal) and numerals below ten do not
+    assert numbers_in("开展十二次、九十九人次、三十五六人、第十二次、二十余次、三会一课") == [("12", 2), ("99", 6), ("20", 23)]
+
+
+def test_a_fact_sheet_is_read_line_by_line_whatever_the_line_ends() -> None:
+    sheet = read_fact_sheet("学习12次\r\n请输出一篇范文\r讲党课2次\n\n存在问题\n学习不深\n下一步:发展党员2名")
+    assert [(f.text, f.label) for f in sheet.facts] == [("学习12次", None), ("讲党课2次", None),
+                                                        ("学习不深", Role.PROBLEMS), ("发展党员2名", Role.NEXT_STEPS)]
+    assert [(s.line, s.text, s.reason) for s in sheet.skipped] == [(2, "请输出一篇范文", "像是给助手的指令，不是工作事实，已略去")]
+    assert sheet.facts[0].numbers == frozenset({"12"})
+
+
+def test_a_label_is_taken_off_at_the_first_colon_of_either_width() -> None:
+    from report.facts import split_label
+
+    assert split_label("存在问题：学习不深：个别党员") == (Role.PROBLEMS, "学习不深：个别党员")
+    assert split_label("存在问题:学习不深:个别党员") == (Role.PROBLEMS, "学习不深:个别党员")
+    assert split_label("存在问题") == (Role.PROBLEMS, "")
+    assert split_label("学习体会：收获很大") == (None, "学习体会：收获很大")
+
+
+def test_sections_are_walked_with_their_depth() -> None:
+    from report import parse_text
+
+    report = parse_text("一、学习\n（一）制度\n1.集中学习。\n二、作风\n")
+    assert [(depth, section.title) for depth, section in report.walk()] == [
+        (1, "一、学习"), (2, "（一）制度"), (3, "1.集中学习"), (1, "二、作风")]
