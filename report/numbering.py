@@ -29,9 +29,7 @@ class Marker:
 
 
 def cn_to_int(text: str) -> int:
-    """Convert a Chinese numeral of up to 99 (一 … 九十九) to an int."""
-    if text == "十":
-        return 10
+    """Convert a Chinese numeral of up to 99 (一 … 九十九) to an int; 十 alone is 10."""
     if "十" in text:
         tens, _, units = text.partition("十")
         return (DIGITS.index(tens) if tens else 1) * 10 + (DIGITS.index(units) if units else 0)

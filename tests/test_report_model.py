@@ -309,3 +309,43 @@ def test_a_markdown_file_is_read_as_markdown_whatever_the_case_of_its_name() -> 
     text = "# 2024年工作总结\n\n## 一、学习\n\n1. 集中学习。\n"
     assert parse_file_text(text, "R.MD").title == "2024年工作总结"
     assert parse_file_text(text, "r.md").sections[0].title == "一、学习"
+
+
+# --- exact structure at the parser's edges ----------------------------------------------------------
+
+def _outline(text: str) -> list[tuple[str, str, list[str], list[str]]]:
+    return [(s.title, s.role.value, s.paragraphs, [c.title for c in s.children]) for s in parse_text(text).sections]
+
+
+def test_a_lead_in_follows_a_heading_that_stands_alone_and_only_then() -> None:
+    assert _outline("一、下一步打算\n下一步，支部将着力抓好以下工作：\n1.加强学习。") == [
+        ("一、下一步打算", "next_steps", ["下一步，支部将着力抓好以下工作："], ["1.加强学习"])]
+    opened = ("下一步，支部将着力抓好以下工作", "next_steps", [], ["1.加强学习"])
+    # a heading with its own text, or its own inline items, is complete: the next block starts anew
+    assert _outline("一、加强学习\n组织学习12次。\n二、存在问题。主要是学得不深。\n下一步，支部将着力抓好以下工作：\n1.加强学习。") == [
+        ("一、加强学习", "achievement", ["组织学习12次。"], []), ("二、存在问题", "problems", [], []), opened]
+    assert _outline("一、加强学习\n组织学习12次。\n二、存在问题：一是学得不深；二是用得不够。\n"
+                    "下一步，支部将着力抓好以下工作：\n1.加强学习。")[1:] == [
+        ("二、存在问题", "problems", [], ["一是学得不深", "二是用得不够"]), opened]
+
+
+def test_a_title_is_a_short_first_line_above_the_report() -> None:
+    assert parse_text("XX支部工作总结\n一、学习").title == "XX支部工作总结"
+    assert parse_text("XX支部工作总结").title == "", "a single line is not a title"
+    assert parse_text("支部工作扎实。\n一、学习").title == "", "a sentence is not a title"
+    assert parse_text("甲" * 38 + "总结\n一、学习").title == "甲" * 38 + "总结", "40 characters still fit"
+    assert parse_text("甲" * 39 + "总结\n一、学习").title == ""
+
+
+def test_a_heading_sentence_is_at_most_45_characters() -> None:
+    section = parse_text("一、" + "甲" * 44 + "。乙").sections[0]
+    assert (section.heading, section.body) == ("甲" * 44 + "。", "乙")
+    section = parse_text("一、" + "甲" * 45 + "。乙").sections[0]
+    assert (section.heading, section.body) == ("", "甲" * 45 + "。乙")
+
+
+def test_inline_items_start_at_one_and_are_shi_items() -> None:
+    section = parse_text("一、加强学习。三是甲。一是乙。二是丙。").sections[0]
+    assert section.body == "三是甲。"
+    assert [(c.marker.style, c.marker.number, c.heading) for c in section.children] == [
+        (Style.SHI, 1, "乙。"), (Style.SHI, 2, "丙。")]
