@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
@@ -60,8 +60,7 @@ def _font(run, face: str, size: Pt, fonts: Fonts, bold: bool = False) -> None:
 def _paragraph(document, indent: bool = True, align=None):
     paragraph = document.add_paragraph()
     layout = paragraph.paragraph_format
-    layout.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    layout.line_spacing = LINE
+    layout.line_spacing = LINE  # a length: python-docx writes lineRule="exact"
     layout.space_before = layout.space_after = Pt(0)
     if indent:
         layout.first_line_indent = Pt(32)  # two characters of 三号

@@ -142,6 +142,12 @@ def test_a_long_title_breaks_between_words_and_reads_back_whole() -> None:
     ("A" * 25, ["A" * 20, "A" * 5]),  # one long word: cut at the line's width
     ("中共某某市某某区某某街道某某社区第一党支部委员会2024年度党建工作和党风廉政建设工作总结",  # three lines: the
      ["中共某某市某某区某某街道某某社区第一", "党支部委员会2024年度党建", "工作和党风廉政建设工作总结"]),  # first as full as fits
+    ("某某大学马克思主义学院第一党支部2025年度工作总结和2026年工作打算",  # the second half exactly 20
+     ["某某大学马克思主义学院第一党支部", "2025年度工作总结和2026年工作打算"]),
+    ("中共某某市某某区某某街道第二党支部委员会2024年度党建工作和党风廉政建设工作总结",  # a word ends at exactly 20
+     ["中共某某市某某区某某街道第二党支部委员会", "2024年度党建工作", "和党风廉政建设工作总结"]),
+    ("某某市某某区某某街道教工第一党支部2024年度履行全面从严治党主体责任情况报告",  # no two-line split: the first
+     ["某某市某某区某某街道教工第一党支部", "2024年度履行全面", "从严治党主体责任情况报告"]),  # takes what fits whole
 ])
 def test_title_lines_break_at_the_word_end_nearest_the_middle(title: str, lines: list[str]) -> None:
     from report.docx import title_lines
