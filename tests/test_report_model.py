@@ -349,3 +349,12 @@ def test_inline_items_start_at_one_and_are_shi_items() -> None:
     assert section.body == "三是甲。"
     assert [(c.marker.style, c.marker.number, c.heading) for c in section.children] == [
         (Style.SHI, 1, "乙。"), (Style.SHI, 2, "丙。")]
+
+
+def test_every_line_is_located_by_its_part_and_heading_path() -> None:
+    from report.render import located_lines
+
+    assert located_lines(parse_text("XX支部工作总结\n开篇一句。\n一、学习\n1.组织学习。\n新的一年，支部将继续努力。")) == [
+        ("标题", "XX支部工作总结"), ("开篇", "开篇一句。"), ("一、学习", "一、学习"),
+        ("一、学习 > 1.组织学习", "1.组织学习。"), ("结尾", "新的一年，支部将继续努力。")]
+    assert located_lines(parse_text("开篇一句。\n一、学习\n1.组织学习。"))[:2] == [("开篇", "开篇一句。"), ("一、学习", "一、学习")]
