@@ -29,13 +29,15 @@ def instructions() -> dict[str, str]:
     outline = plan_outline(facts, options)
     summary = outline_summary(outline)
     said: dict[str, str] = {}
-    for number, part in enumerate(outline.sections, 1):
+    number = 0
+    for part in outline.sections:
+        numbered = part.role not in (Role.OPENING, Role.CLOSING)
+        number += numbered
         if part.role.value in said:
             continue
-        numbered = part.role not in (Role.OPENING, Role.CLOSING)
-        year = () if numbered else tuple(facts)
-        job = SectionJob(part, number if numbered else 0, [facts[i] for i in part.facts], [], options, summary, year,
-                         tuple(facts))
+        year_facts = () if numbered else tuple(facts)  # the opening and closing summarise the year
+        job = SectionJob(part, number if numbered else 0, [facts[i] for i in part.facts], [], options, summary,
+                         year_facts, tuple(facts))
         prompt = "\n".join(message["content"] for message in build_messages(job).messages)
         said[part.role.value] = instructions_only(prompt) + "\n" + instructions_only(repair_prompt(job, REPAIR_FLAGS))
     return said
