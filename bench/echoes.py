@@ -6,6 +6,7 @@ system rules, the part's instructions and a repair request — built from the ex
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bench.labelled import split_of, table
 from eval.proofread import load_lexicon
@@ -21,6 +22,7 @@ REPAIR_FLAGS = [Flag("number", "12", "事实中没有的数字"), Flag("missing_
                 Flag("structure", "", "模型在本部分内另起了“一、二、三”级标题，已降为下一级编号")]
 
 
+@lru_cache(maxsize=1)
 def instructions() -> dict[str, str]:
     """For each role, the instructions a model is given for its first part of that role (the facts and
     exemplars fenced off, as the writer does) and a repair request for it."""
