@@ -288,7 +288,7 @@ def test_text_with_one_control_character_in_a_hundred_is_not_text() -> None:
 
 
 def test_a_nul_anywhere_makes_a_file_binary() -> None:
-    from report import ReportLoadError, read_text
+    from report import read_text
 
     with pytest.raises(ReportLoadError, match="不是文本文件（含二进制内容）"):
         read_text("支部工作总结\n".encode("utf-8") * 2000 + b"\x00", "r.txt")
